@@ -14,6 +14,9 @@ use crate::{Format, InputFile, ReadConfig};
 pub enum Item {
     Doc(Box<Document>),
     Reject(Box<Reject>),
+    /// A record that is valid but holds no document (a WARC request or metadata record, a
+    /// response that is not HTML); counted by reason in the report, never written.
+    Skip(&'static str),
 }
 
 /// Streams the items of one input file (or of stdin). Bytes consumed from the underlying file
@@ -579,7 +582,7 @@ mod tests {
             .iter()
             .filter_map(|i| match i {
                 Item::Doc(d) => Some(&**d),
-                Item::Reject(_) => None,
+                Item::Reject(_) | Item::Skip(_) => None,
             })
             .collect()
     }
@@ -589,7 +592,7 @@ mod tests {
             .iter()
             .filter_map(|i| match i {
                 Item::Reject(r) => Some(&**r),
-                Item::Doc(_) => None,
+                Item::Doc(_) | Item::Skip(_) => None,
             })
             .collect()
     }
