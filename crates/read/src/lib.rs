@@ -13,6 +13,7 @@
 //!         match item {
 //!             Item::Doc(doc) => println!("{}", doc.id),
 //!             Item::Reject(r) => eprintln!("{}", r.log_line()),
+//!             Item::Skip(reason) => eprintln!("skipped: {reason}"),
 //!         }
 //!     }
 //! }
