@@ -1,1 +1,430 @@
-fn main() {}
+//! `pith`: turns raw scraped web dumps into clean text corpora.
+//!
+//! `pith run` runs the pipeline a `pipeline.toml` describes; `pith clean`, `pith dedupe`,
+//! `pith segment` and `pith export` run one stage each and compose with pipes through JSONL.
+
+mod config;
+mod log;
+mod pipeline;
+mod report;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{anyhow, bail, Context, Result};
+use clap::{Args, Parser, Subcommand};
+use pith_export::{CsvOptions, CsvRows, ExportConfig, ExportFormat};
+
+use crate::config::{PipelineConfig, StageConfig, StageSpec};
+use crate::log::{LogFormat, Logger, SummaryTo};
+use crate::pipeline::{RunSettings, SideFiles, Source};
+
+/// Exit codes (a contract scripts rely on).
+const EXIT_OK: u8 = 0;
+const EXIT_FATAL: u8 = 1;
+
+#[derive(Parser)]
+#[command(
+    name = "pith",
+    version,
+    about = "Turns raw scraped web dumps into clean text corpora"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct Common {
+    /// Worker threads (default: one per core).
+    #[arg(long, global = true)]
+    threads: Option<usize>,
+    /// No progress bar and no summary line; rejects are still logged.
+    #[arg(long, global = true)]
+    quiet: bool,
+    /// Log as plain text or as one JSON object a line.
+    #[arg(long, global = true, value_enum, default_value = "text")]
+    log_format: LogFormat,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the stages a pipeline config lists, in order.
+    Run {
+        /// The pipeline config.
+        #[arg(long, short = 'c', default_value = "pipeline.toml")]
+        config: PathBuf,
+        /// Read these inputs instead of the config's (repeatable).
+        #[arg(long = "input", short = 'i')]
+        inputs: Vec<String>,
+        /// Write the first export here instead of the config's path.
+        #[arg(long, short = 'o')]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Extract the main text of pages and text dumps (JSONL out).
+    Clean {
+        #[command(flatten)]
+        io: StageIo,
+        /// Drop documents with fewer clean characters than this.
+        #[arg(long)]
+        min_chars: Option<usize>,
+        /// Text form: plain or markdown.
+        #[arg(long, value_parser = ["plain", "markdown"])]
+        text_format: Option<String>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Drop duplicate documents (JSONL in, JSONL out).
+    Dedupe {
+        #[command(flatten)]
+        io: StageIo,
+        /// Keep every document and only annotate the decision.
+        #[arg(long)]
+        annotate: bool,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Split documents into paragraphs, sentences and chunks (JSONL in, JSONL out).
+    Segment {
+        #[command(flatten)]
+        io: StageIo,
+        /// Chunk size (in --chunk-unit); no chunks unless set.
+        #[arg(long)]
+        chunk_size: Option<usize>,
+        /// Chunk overlap (in --chunk-unit).
+        #[arg(long, default_value_t = 0)]
+        chunk_overlap: usize,
+        /// chars or tokens.
+        #[arg(long, default_value = "chars", value_parser = ["chars", "tokens"])]
+        chunk_unit: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Write documents as JSONL or CSV.
+    Export {
+        #[command(flatten)]
+        io: StageIo,
+        /// jsonl or csv.
+        #[arg(long, value_parser = ["jsonl", "csv"])]
+        format: Option<String>,
+        /// CSV rows: one per document, sentence or chunk.
+        #[arg(long, default_value = "document", value_parser = ["document", "sentence", "chunk"])]
+        rows: String,
+        /// Leave cells that start with = + - @ as they are.
+        #[arg(long)]
+        keep_formulas: bool,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Validate a pipeline config without reading any data.
+    Check {
+        #[arg(long, short = 'c', default_value = "pipeline.toml")]
+        config: PathBuf,
+    },
+}
+
+/// Inputs and output of a single-stage command.
+#[derive(Args, Clone)]
+struct StageIo {
+    /// Files, directories or globs; none (or `-`) reads JSONL from standard input.
+    inputs: Vec<String>,
+    /// Output file (`.jsonl`, `.jsonl.gz`, `.jsonl.zst`, `.csv`); standard output if absent.
+    #[arg(long, short = 'o')]
+    output: Option<PathBuf>,
+    /// Force the input format: html, text, jsonl or warc.
+    #[arg(long = "input-format")]
+    input_format: Option<pith_read::Format>,
+    /// Where rejected inputs go (default: `<output>.rejects.jsonl` when --output is a file).
+    #[arg(long)]
+    rejects: Option<PathBuf>,
+    /// Documents per batch.
+    #[arg(long, default_value_t = 512)]
+    batch_size: usize,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let (log, result) = dispatch(cli);
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            log.error(&format!("{e:#}"));
+            ExitCode::from(EXIT_FATAL)
+        }
+    }
+}
+
+fn logger(common: &Common, summary_to: SummaryTo) -> Logger {
+    Logger {
+        quiet: common.quiet,
+        format: common.log_format,
+        summary_to,
+    }
+}
+
+fn dispatch(cli: Cli) -> (Logger, Result<u8>) {
+    match cli.command {
+        Command::Run {
+            config,
+            inputs,
+            output,
+            common,
+        } => {
+            let log = logger(&common, SummaryTo::Stdout);
+            let r = cmd_run(&config, inputs, output, &common, &log);
+            (log, r)
+        }
+        Command::Check { config } => {
+            let log = Logger {
+                quiet: false,
+                format: LogFormat::Text,
+                summary_to: SummaryTo::Stdout,
+            };
+            (log, cmd_check(&config))
+        }
+        Command::Clean {
+            io,
+            min_chars,
+            text_format,
+            common,
+        } => {
+            let log = logger(&common, SummaryTo::Stderr);
+            let r = (|| {
+                let mut cfg = pith_clean::CleanConfig::default();
+                if let Some(m) = min_chars {
+                    cfg.min_chars = m;
+                }
+                if text_format.as_deref() == Some("markdown") {
+                    cfg.text_format = pith_clean::TextFormat::Markdown;
+                }
+                single_stage("clean", StageConfig::Clean(cfg), &io, None, &common, &log)
+            })();
+            (log, r)
+        }
+        Command::Dedupe {
+            io,
+            annotate,
+            common,
+        } => {
+            let log = logger(&common, SummaryTo::Stderr);
+            let cfg = pith_dedupe::DedupeConfig {
+                annotate,
+                ..pith_dedupe::DedupeConfig::default()
+            };
+            let r = single_stage("dedupe", StageConfig::Dedupe(cfg), &io, None, &common, &log);
+            (log, r)
+        }
+        Command::Segment {
+            io,
+            chunk_size,
+            chunk_overlap,
+            chunk_unit,
+            common,
+        } => {
+            let log = logger(&common, SummaryTo::Stderr);
+            let mut cfg = pith_segment::SegmentConfig::default();
+            if let Some(size) = chunk_size {
+                cfg.chunk = Some(pith_segment::ChunkConfig {
+                    size,
+                    overlap: chunk_overlap,
+                    unit: if chunk_unit == "tokens" {
+                        pith_segment::ChunkUnit::Tokens
+                    } else {
+                        pith_segment::ChunkUnit::Chars
+                    },
+                });
+            }
+            let r = single_stage(
+                "segment",
+                StageConfig::Segment(cfg),
+                &io,
+                None,
+                &common,
+                &log,
+            );
+            (log, r)
+        }
+        Command::Export {
+            io,
+            format,
+            rows,
+            keep_formulas,
+            common,
+        } => {
+            let log = logger(&common, SummaryTo::Stderr);
+            let r = (|| {
+                let format: Option<ExportFormat> = format
+                    .as_deref()
+                    .map(str::parse)
+                    .transpose()
+                    .map_err(|e: String| anyhow!(e))?;
+                let csv = CsvOptions {
+                    rows: match rows.as_str() {
+                        "sentence" => CsvRows::Sentence,
+                        "chunk" => CsvRows::Chunk,
+                        _ => CsvRows::Document,
+                    },
+                    neutralize_formulas: !keep_formulas,
+                };
+                single_stage(
+                    "export",
+                    StageConfig::Export(export_to(&io, format, csv)),
+                    &io,
+                    Some(()),
+                    &common,
+                    &log,
+                )
+            })();
+            (log, r)
+        }
+    }
+}
+
+fn export_to(io: &StageIo, format: Option<ExportFormat>, csv: CsvOptions) -> ExportConfig {
+    let path = io.output.clone().unwrap_or_else(|| PathBuf::from("-"));
+    ExportConfig {
+        path,
+        format,
+        meta: true,
+        csv,
+    }
+}
+
+/// Runs one stage over the inputs (or stdin) and writes JSONL (or the given export).
+fn single_stage(
+    name: &str,
+    stage: StageConfig,
+    io: &StageIo,
+    is_export: Option<()>,
+    common: &Common,
+    log: &Logger,
+) -> Result<u8> {
+    let mut stages = vec![StageSpec {
+        line: 0,
+        config: stage,
+    }];
+    if is_export.is_none() {
+        stages.push(StageSpec {
+            line: 0,
+            config: StageConfig::Export(export_to(
+                io,
+                Some(ExportFormat::Jsonl),
+                CsvOptions::default(),
+            )),
+        });
+    }
+    let mut read = pith_read::ReadConfig::default();
+    read.format = io.input_format;
+    let cfg = PipelineConfig {
+        source: format!("pith {name}"),
+        input: read,
+        run: config::RunConfig::default(),
+        stages,
+    };
+    let steps = pipeline::build(&cfg)?;
+    let source = if io.inputs.is_empty() || io.inputs == ["-"] {
+        Source::Stdin
+    } else {
+        Source::Paths(io.inputs.clone())
+    };
+    let mut side = match &io.output {
+        Some(p) if p.as_os_str() != "-" => SideFiles::beside(p),
+        _ => SideFiles::default(),
+    };
+    if io.rejects.is_some() {
+        side.rejects = io.rejects.clone();
+    }
+    let settings = RunSettings {
+        source,
+        read: cfg.input.clone(),
+        batch_size: io.batch_size,
+        threads: common.threads.unwrap_or(0),
+        side,
+        log: log.clone(),
+        command: std::env::args().collect::<Vec<_>>().join(" "),
+        config_name: cfg.source.clone(),
+    };
+    finish(pipeline::execute(steps, settings)?, log)
+}
+
+fn finish(report: report::RunReport, log: &Logger) -> Result<u8> {
+    let json = serde_json::json!({
+        "event": "summary",
+        "read": report.documents.read,
+        "written": report.documents.written,
+        "dropped": report.documents.dropped,
+        "rejected": report.rejected_total(),
+        "dropped_by_reason": report.dropped,
+        "rejected_by_reason": report.rejected,
+        "elapsed_seconds": report.elapsed_seconds,
+        "bytes_in": report.bytes_in,
+        "exit_code": report.exit_code,
+    });
+    log.summary(&report.summary_line(), json);
+    u8::try_from(report.exit_code).context("exit code out of range")
+}
+
+fn cmd_run(
+    config: &Path,
+    inputs: Vec<String>,
+    output: Option<PathBuf>,
+    common: &Common,
+    log: &Logger,
+) -> Result<u8> {
+    let mut cfg = PipelineConfig::load(config)?;
+    if !inputs.is_empty() {
+        cfg.input.paths = inputs;
+    }
+    if let Some(out) = output {
+        match cfg.first_export_mut() {
+            Some(e) => e.path = out,
+            None => bail!("--output given but {} has no export stage", cfg.source),
+        }
+    }
+    if cfg.input.paths.is_empty() {
+        bail!(
+            "{}: [input] paths is empty and no --input was given",
+            cfg.source
+        );
+    }
+    let steps = pipeline::build(&cfg)?;
+    let mut side = cfg
+        .first_export()
+        .map(|e| SideFiles::beside(&e.path))
+        .unwrap_or_default();
+    if let Some(p) = &cfg.run.rejects {
+        side.rejects = Some(p.clone());
+    }
+    if let Some(p) = &cfg.run.dropped {
+        side.dropped = Some(p.clone());
+    }
+    if let Some(p) = &cfg.run.report {
+        side.report = Some(p.clone());
+    }
+    let settings = RunSettings {
+        source: Source::Paths(cfg.input.paths.clone()),
+        read: cfg.input.clone(),
+        batch_size: cfg.run.batch_size,
+        threads: common.threads.unwrap_or(cfg.run.threads),
+        side,
+        log: log.clone(),
+        command: std::env::args().collect::<Vec<_>>().join(" "),
+        config_name: cfg.source.clone(),
+    };
+    finish(pipeline::execute(steps, settings)?, log)
+}
+
+fn cmd_check(config: &Path) -> Result<u8> {
+    let cfg = PipelineConfig::load(config)?;
+    pipeline::build(&cfg)?;
+    let kinds: Vec<&str> = cfg.stages.iter().map(|s| s.config.kind()).collect();
+    println!(
+        "{}: ok ({} stages: {})",
+        cfg.source,
+        kinds.len(),
+        kinds.join(" -> ")
+    );
+    Ok(EXIT_OK)
+}

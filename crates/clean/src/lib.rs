@@ -42,7 +42,7 @@ pub struct CleanConfig {
 impl Default for CleanConfig {
     fn default() -> Self {
         CleanConfig {
-            min_chars: 50,
+            min_chars: 1,
             text_format: TextFormat::Plain,
             time_budget_ms: 2000,
         }
