@@ -1,7 +1,7 @@
 use serde::Deserialize;
 
 /// The `[input]` section of `pipeline.toml`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ReadConfig {
     /// Files, directories (read recursively) and glob patterns.
@@ -11,17 +11,6 @@ pub struct ReadConfig {
     /// Which JSONL fields hold what.
     pub fields: JsonlFields,
     pub limits: Limits,
-}
-
-impl Default for ReadConfig {
-    fn default() -> Self {
-        ReadConfig {
-            paths: Vec::new(),
-            format: None,
-            fields: JsonlFields::default(),
-            limits: Limits::default(),
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -106,7 +106,7 @@ impl FileReader {
         };
         let compression = Compression::sniff(&magic);
         let decompressed: Box<dyn Read + Send> = match compression {
-            Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
+            Compression::Gzip => Box::new(GzMembers::new(buffered)),
             Compression::Zstd => match zstd::stream::read::Decoder::with_buffer(buffered) {
                 Ok(d) => Box::new(d),
                 Err(e) => {
@@ -161,9 +161,8 @@ impl FileReader {
                 done: false,
             }),
             Format::Warc => Box::new(crate::warc::WarcItems::new(
-                ctx.source.name.clone(),
-                ctx.source.id_base.clone(),
-                compression_name(ctx.compression),
+                ctx.source,
+                ctx.compression,
                 ctx.cfg.limits.max_record_bytes,
                 input,
             )),
@@ -244,6 +243,197 @@ impl Read for Counting {
         let n = self.inner.read(buf)?;
         self.count.fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
+    }
+}
+
+/// Counts the bytes a `BufRead` consumer consumes, so [`GzMembers`] can tell whether a failed
+/// member made progress, and notes whether the file itself failed (as opposed to its data).
+struct ConsumeCounter<R> {
+    inner: R,
+    consumed: u64,
+    failed: bool,
+}
+
+impl<R> ConsumeCounter<R> {
+    fn note<T>(&mut self, r: io::Result<T>) -> io::Result<T> {
+        if r.as_ref()
+            .is_err_and(|e| e.kind() != io::ErrorKind::Interrupted)
+        {
+            self.failed = true;
+        }
+        r
+    }
+}
+
+impl<R: BufRead> Read for ConsumeCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let r = self.inner.read(buf);
+        let n = self.note(r)?;
+        self.consumed += n as u64;
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for ConsumeCounter<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        let ConsumeCounter { inner, failed, .. } = self;
+        match inner.fill_buf() {
+            Ok(b) => Ok(b),
+            Err(e) => {
+                *failed |= e.kind() != io::ErrorKind::Interrupted;
+                Err(e)
+            }
+        }
+    }
+    fn consume(&mut self, amt: usize) {
+        self.consumed += amt as u64;
+        self.inner.consume(amt);
+    }
+}
+
+enum GzState<R> {
+    /// Inside a member; `started_at` is where its header began.
+    Member(flate2::bufread::GzDecoder<ConsumeCounter<R>>, u64),
+    /// A member ended cleanly: next comes another member or the end of the input.
+    Between(ConsumeCounter<R>),
+    /// A member was corrupt: skip to the next gzip header (`1f 8b 08`).
+    Resync(ConsumeCounter<R>, u64),
+    /// After the file itself failed (or a read panicked half-way): reads end.
+    Gone,
+}
+
+/// Reads concatenated gzip members (as `MultiGzDecoder` does), but a corrupt member does not end
+/// the stream: its error is returned once, then reading resumes at the next gzip header. WARC
+/// files compress each record as its own member, so one bad member costs one record, not the
+/// rest of the file. Reads after an error always make progress through the input.
+pub(crate) struct GzMembers<R> {
+    state: GzState<R>,
+}
+
+impl<R: BufRead> GzMembers<R> {
+    pub(crate) fn new(inner: R) -> Self {
+        GzMembers {
+            state: GzState::Between(ConsumeCounter {
+                inner,
+                consumed: 0,
+                failed: false,
+            }),
+        }
+    }
+}
+
+const GZIP_MAGIC: [u8; 3] = [0x1f, 0x8b, 0x08];
+
+impl<R: BufRead> Read for GzMembers<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        loop {
+            match std::mem::replace(&mut self.state, GzState::Gone) {
+                GzState::Gone => return Ok(0),
+                GzState::Member(mut d, started_at) => match d.read(buf) {
+                    Ok(0) => self.state = GzState::Between(d.into_inner()),
+                    Ok(n) => {
+                        self.state = GzState::Member(d, started_at);
+                        return Ok(n);
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {
+                        self.state = GzState::Member(d, started_at);
+                        return Err(e);
+                    }
+                    Err(e) => {
+                        let r = d.into_inner();
+                        // A failing file ends the stream; only bad data is skipped over.
+                        if !r.failed {
+                            self.state = GzState::Resync(r, started_at);
+                        }
+                        return Err(e);
+                    }
+                },
+                GzState::Between(mut r) => {
+                    let head = match r.fill_buf() {
+                        Ok(h) => h,
+                        Err(e) => {
+                            if !r.failed {
+                                self.state = GzState::Between(r);
+                            }
+                            return Err(e);
+                        }
+                    };
+                    match head.first() {
+                        None => {
+                            self.state = GzState::Between(r);
+                            return Ok(0);
+                        }
+                        Some(0x1f) => {
+                            let at = r.consumed;
+                            self.state = GzState::Member(flate2::bufread::GzDecoder::new(r), at);
+                        }
+                        Some(_) => {
+                            let at = r.consumed;
+                            self.state = GzState::Resync(r, at);
+                            return Err(io::Error::new(
+                                io::ErrorKind::InvalidData,
+                                format!(
+                                    "data after the end of a gzip member at byte {at} is not gzip"
+                                ),
+                            ));
+                        }
+                    }
+                }
+                GzState::Resync(mut r, failed_at) => {
+                    if r.consumed == failed_at {
+                        // The failed member consumed nothing: step past its first byte.
+                        if let Err(e) = r.fill_buf() {
+                            if !r.failed {
+                                self.state = GzState::Resync(r, failed_at);
+                            }
+                            return Err(e);
+                        }
+                        r.consume(1);
+                    }
+                    loop {
+                        let head = match r.fill_buf() {
+                            Ok(h) => h,
+                            Err(e) => {
+                                if !r.failed {
+                                    let at = r.consumed;
+                                    self.state = GzState::Resync(r, at);
+                                }
+                                return Err(e);
+                            }
+                        };
+                        if head.is_empty() {
+                            self.state = GzState::Between(r);
+                            break;
+                        }
+                        // A header cut by the buffer's end is tried as a member; if it is not one,
+                        // that member fails having consumed bytes, and the scan goes on.
+                        let found = head.windows(3).position(|w| w == GZIP_MAGIC).or_else(|| {
+                            let tail = head.len().saturating_sub(2);
+                            head.get(tail..)
+                                .and_then(|t| t.iter().position(|&b| b == 0x1f))
+                                .map(|i| tail + i)
+                                .filter(|&i| GZIP_MAGIC.starts_with(head.get(i..).unwrap_or(&[])))
+                        });
+                        match found {
+                            Some(i) => {
+                                r.consume(i);
+                                let at = r.consumed;
+                                self.state =
+                                    GzState::Member(flate2::bufread::GzDecoder::new(r), at);
+                                break;
+                            }
+                            None => {
+                                let n = head.len();
+                                r.consume(n);
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -679,6 +869,66 @@ mod tests {
         assert_eq!(rejects(&items)[0].reason, "empty_file");
         let items = read_all("b.txt", &[0u8, 1, 2, 3, 0, 0, 7, 8], &ReadConfig::default());
         assert_eq!(rejects(&items)[0].reason, "binary_file");
+    }
+
+    /// Reads a `GzMembers` to its end, collecting output and errors (at most 10,000 reads).
+    fn drain_gz(r: impl BufRead) -> (Vec<u8>, Vec<String>) {
+        let mut gz = GzMembers::new(r);
+        let (mut out, mut errors) = (Vec::new(), Vec::new());
+        let mut buf = [0u8; 1024];
+        for _ in 0..10_000 {
+            match gz.read(&mut buf) {
+                Ok(0) => return (out, errors),
+                Ok(n) => out.extend_from_slice(&buf[..n]),
+                Err(e) => errors.push(e.to_string()),
+            }
+        }
+        panic!("GzMembers did not end: {errors:?}");
+    }
+
+    #[test]
+    fn gz_members_resume_after_a_corrupt_member() {
+        let mut bytes = gzip(b"first member\n");
+        let mut bad = gzip(&b"second member ".repeat(40));
+        bad[10..14].copy_from_slice(&[0xff; 4]);
+        bytes.extend(bad);
+        bytes.extend(gzip(b"third member\n"));
+        bytes.extend(b"trailing junk");
+        let (out, errors) = drain_gz(&bytes[..]);
+        assert_eq!(out, b"first member\nthird member\n");
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        // Valid input reads exactly as MultiGzDecoder reads it.
+        let mut good = gzip(b"a");
+        good.extend(gzip(b""));
+        good.extend(gzip(b"bc"));
+        assert_eq!(drain_gz(&good[..]), (b"abc".to_vec(), vec![]));
+        // One byte at a time, so headers are cut by the buffer's end.
+        let (out, _) = drain_gz(BufReader::with_capacity(1, &bytes[..]));
+        assert_eq!(out, b"first member\nthird member\n");
+    }
+
+    #[test]
+    fn gz_members_end_when_the_file_itself_fails() {
+        struct Failing(Vec<u8>);
+        impl Read for Failing {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                if self.0.is_empty() {
+                    return Err(io::Error::other("disk error"));
+                }
+                let n = buf.len().min(self.0.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0.drain(..n);
+                Ok(n)
+            }
+        }
+        let text: String = (0..2000u32)
+            .map(|i| format!("{} ", i * 7919 % 10007))
+            .collect();
+        let mut bytes = gzip(text.as_bytes());
+        bytes.truncate(bytes.len() / 2);
+        let (out, errors) = drain_gz(BufReader::with_capacity(16, Failing(bytes)));
+        assert!(!out.is_empty());
+        assert_eq!(errors, ["disk error"]);
     }
 
     #[test]
