@@ -1,0 +1,362 @@
+//! Language profiles for the sentence splitter, and language identification.
+//!
+//! A profile holds the word lists the rules in [`crate::sentence`] consult: abbreviation
+//! classes, sentence-starter words and month names. The idea of classing abbreviations (titles
+//! that never end a sentence, ones that only mark a number, ambiguous ones decided by the next
+//! word) and of a list of common sentence starters comes from pragmatic_segmenter (Kevin Dias)
+//! and its Python port pySBD (Nipun Sadvilkar); the lists themselves were written for pith from
+//! ordinary dictionary and style-guide knowledge of each language, not copied.
+//!
+//! Identification uses the `whatlang` crate (trigram profiles) on the first few kilobytes of a
+//! document.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+/// How a known abbreviation behaves before the next word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AbbrevClass {
+    /// Never ends a sentence (`Mr.`, `Dr.`, Russian `г.`).
+    Title,
+    /// Does not end a sentence before a number (`No. 5`, `p. 55`, `Jan. 3`); otherwise a word.
+    Numeric,
+    /// Ends a sentence only when the next word is a common sentence starter (`Co.`, `St.`).
+    Ambiguous,
+}
+
+/// The rules of one language.
+pub(crate) struct Profile {
+    /// ISO 639-1 code.
+    pub code: &'static str,
+    titles: HashSet<&'static str>,
+    numeric: HashSet<&'static str>,
+    ambiguous: HashSet<&'static str>,
+    starters: HashSet<&'static str>,
+    months: HashSet<&'static str>,
+    /// Words before a number that make `N.` an ordinal (German `am 3. Mai`, `der 2. Weltkrieg`).
+    ordinal_context: HashSet<&'static str>,
+    /// Whether the language writes ordinals as a number with a period (German, Danish...).
+    pub ordinal_period: bool,
+}
+
+impl Profile {
+    /// The class of a lower-cased abbreviation candidate, if it is a known abbreviation.
+    pub fn abbrev(&self, lower: &str) -> Option<AbbrevClass> {
+        if self.titles.contains(lower) {
+            Some(AbbrevClass::Title)
+        } else if self.numeric.contains(lower) {
+            Some(AbbrevClass::Numeric)
+        } else if self.ambiguous.contains(lower) {
+            Some(AbbrevClass::Ambiguous)
+        } else {
+            None
+        }
+    }
+
+    pub fn is_starter(&self, lower: &str) -> bool {
+        self.starters.contains(lower)
+    }
+
+    pub fn is_month(&self, lower: &str) -> bool {
+        self.months.contains(lower)
+    }
+
+    pub fn is_ordinal_context(&self, lower: &str) -> bool {
+        self.ordinal_context.contains(lower)
+    }
+}
+
+fn set(words: &'static str) -> HashSet<&'static str> {
+    words.split_whitespace().collect()
+}
+
+struct ProfileSpec {
+    code: &'static str,
+    titles: &'static str,
+    numeric: &'static str,
+    ambiguous: &'static str,
+    starters: &'static str,
+    months: &'static str,
+    ordinal_context: &'static str,
+    ordinal_period: bool,
+}
+
+impl ProfileSpec {
+    fn build(&self) -> Profile {
+        Profile {
+            code: self.code,
+            titles: set(self.titles),
+            numeric: set(self.numeric),
+            ambiguous: set(self.ambiguous),
+            starters: set(self.starters),
+            months: set(self.months),
+            ordinal_context: set(self.ordinal_context),
+            ordinal_period: self.ordinal_period,
+        }
+    }
+}
+
+// Word lists are lower case; abbreviations without their final period.
+
+const EN: ProfileSpec = ProfileSpec {
+    code: "en",
+    titles: "mr mrs ms messrs mmes mme mlle dr drs prof rev revd hon gen lt col maj capt cpt \
+             sgt cpl pvt adm cmdr gov sen rep pres supt insp det vs v",
+    numeric: "no nos nr n° nº p pp fig figs vol vols ch chap sec sect art arts para paras pt \
+              pts eq eqs tab ex op ed eds jan feb mar apr jun jul aug sep sept oct nov dec \
+              tel approx ca",
+    ambiguous: "co corp inc ltd llc plc bros dept univ assn assoc jr sr esq al st mt ft ave \
+                blvd rd hwy ste apt mfg intl natl govt viz cf est min max misc oz lb lbs yr \
+                yrs hr hrs mins sq",
+    starters: "i you he she it we they me my your his her its our their this that these those \
+               there here the a an some many most all each every no none one two both either \
+               neither but and or so yet however therefore thus also then now still meanwhile \
+               instead after before when while if although though because since as in on at \
+               for from with by to of during after under over what why how who whom whose \
+               where which is are was were do does did can could will would should shall may \
+               might must has have had being not nor once today yesterday tomorrow",
+    months: "january february march april may june july august september october november \
+             december",
+    ordinal_context: "",
+    ordinal_period: false,
+};
+
+const DE: ProfileSpec = ProfileSpec {
+    code: "de",
+    titles: "hr hrn fr frl dr prof med dipl ing mag st",
+    numeric: "nr s abs art bd kap tel ziff jh jhd jhdt rn tz anm abb tab fn jan feb mär apr \
+              jun jul aug sep sept okt nov dez ca vgl",
+    ambiguous: "z b bzw usw ggf evtl inkl exkl bspw zzgl allg kath ev evang geb gest gegr \
+                gebr mio mrd tsd dt engl franz ital lat griech sog u o ä a abt amtl ang anh \
+                aufl ausg bes betr bzgl chr d h dgl ebd eig einschl entspr erg f ff gem ggü \
+                hrsg i insb jew kfm kgl lt max min mind mtl n näml od öff pkt rd reg röm sek \
+                std stellv str tägl teilw urspr usf v verh verw vorm wg zb zit zt zz zzt ugs \
+                univ inh",
+    starters: "der die das den dem des ein eine einen einem einer er sie es ich wir ihr du man \
+               aber und oder doch dann da dort hier auch auf in im am an mit nach vor bei für \
+               von zu zum zur wie was wer wo warum wenn als ob so nun jetzt dies diese dieser \
+               dieses damit deshalb außerdem zudem trotzdem allerdings jedoch mein sein unser \
+               kein keine nicht nur noch schon heute gestern morgen bitte seit während weil \
+               denn dass alle viele",
+    months: "januar jänner februar märz april mai juni juli august september oktober november \
+             dezember jan feb mär apr jun jul aug sep sept okt nov dez",
+    ordinal_context: "am im vom zum beim bis ab seit der die das dem den des ein eine einem \
+                      einen eines einer zur dieser diese diesem dieses jede jeden jedem jeder \
+                      jedes an auf für in mit nach um vor zu bei ihr ihre ihrem ihren sein \
+                      seine seinem seinen unser unsere",
+    ordinal_period: true,
+};
+
+const ES: ProfileSpec = ProfileSpec {
+    code: "es",
+    titles: "sr sra srta sres sras dr dra lic lcda lcdo ing arq prof profa d dña dn gral cnel \
+             tte mons pbro fr sto sta excmo excma ilmo ilma ud uds vd vds",
+    numeric: "núm nº n° no art arts párr párrf pág págs p pp cap vol tel fig ene feb mar abr \
+              may jun jul ago sep sept set oct nov dic lun mié jue vie sáb dom aprox",
+    ambiguous: "admón adm avda av c cía coord dcha depto dpto ed ej gob izq izda mt pza s sa \
+                sig ss ee uu aa hs min seg hr hrs máx mín vs etc",
+    starters: "el la los las un una unos unas él ella ellos ellas yo tú nosotros nosotras \
+               usted ustedes este esta esto estos estas ese esa eso esos esas pero y o si no \
+               sí en con por para de del desde cuando como donde qué quién cómo cuándo dónde \
+               sin sobre también además luego entonces hoy ayer mañana aquí allí ya mi su sus \
+               nuestro nuestra hay es era fue son según tras durante al lo le les se",
+    months: "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre \
+             noviembre diciembre",
+    ordinal_context: "",
+    ordinal_period: false,
+};
+
+const RU: ProfileSpec = ProfileSpec {
+    code: "ru",
+    // Russian abbreviations are almost never sentence-final before a capital (an `г.` before
+    // a name is a town, before a year-led sentence a year), so most are titles here.
+    titles: "г гг гр д ул просп пер пл наб ш обл пгт пос с дер кв корп стр д-р проф акад доц \
+             ст мл им тыс млн млрд руб коп долл дол см мм км кг г-н г-жа тов т в вв ок напр \
+             рис табл гл вып ср п пп куб кв.м куб.м",
+    numeric: "янв фев февр мар апр авг сент сен окт нояб дек №",
+    ambiguous: "пр др т.д т.п т.е",
+    starters: "он она оно они я мы вы ты это этот эта эти тот та то те но и а или в во на с со \
+               к по за из от до для при после перед когда если как что где почему кто так \
+               также теперь сейчас сегодня вчера завтра здесь там уже ещё еще все всё мой его \
+               ее её их наш не нет да однако поэтому потом затем кроме",
+    months: "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
+    ordinal_context: "",
+    ordinal_period: false,
+};
+
+/// Rules for a language without its own lists: the language-neutral rules only.
+const GENERIC: ProfileSpec = ProfileSpec {
+    code: "",
+    titles: "",
+    numeric: "",
+    ambiguous: "",
+    starters: "",
+    months: "",
+    ordinal_context: "",
+    ordinal_period: false,
+};
+
+static PROFILES: LazyLock<Vec<Profile>> = LazyLock::new(|| {
+    [EN, DE, ES, RU, GENERIC]
+        .iter()
+        .map(ProfileSpec::build)
+        .collect()
+});
+
+/// The profile for an ISO 639-1 code (`en`, `de-AT` and `EN` work too), if pith has one.
+pub(crate) fn profile(code: &str) -> Option<&'static Profile> {
+    let primary = code.split(['-', '_']).next().unwrap_or_default();
+    PROFILES
+        .iter()
+        .find(|p| !p.code.is_empty() && p.code.eq_ignore_ascii_case(primary))
+}
+
+/// The language-neutral profile (initials, multi-period abbreviations, numbers, lists).
+pub(crate) fn generic() -> &'static Profile {
+    PROFILES
+        .iter()
+        .find(|p| p.code.is_empty())
+        .expect("the generic profile is in the table")
+}
+
+/// Languages with their own abbreviation lists.
+pub const SUPPORTED: &[&str] = &["en", "de", "es", "ru"];
+
+/// How much of a document language identification reads: enough for a reliable guess, and
+/// it keeps identification cost independent of document size.
+const DETECT_PREFIX: usize = 4096;
+
+/// A language guess for a text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Detected {
+    /// ISO 639-1 code where one exists, else ISO 639-3.
+    pub code: &'static str,
+    /// Whether whatlang judged the guess reliable.
+    pub reliable: bool,
+    pub confidence: f64,
+}
+
+/// Identifies the language of `text` from its first few kilobytes.
+pub fn detect_language(text: &str) -> Option<Detected> {
+    let mut cut = text.len().min(DETECT_PREFIX);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let head = text.get(..cut).unwrap_or(text);
+    let info = whatlang::detect(head)?;
+    Some(Detected {
+        code: iso639_1(info.lang()),
+        reliable: info.is_reliable(),
+        confidence: info.confidence(),
+    })
+}
+
+/// whatlang names languages by ISO 639-3; documents carry ISO 639-1 where it exists.
+fn iso639_1(lang: whatlang::Lang) -> &'static str {
+    use whatlang::Lang as L;
+    match lang {
+        L::Epo => "eo",
+        L::Eng => "en",
+        L::Rus => "ru",
+        L::Cmn => "zh",
+        L::Spa => "es",
+        L::Por => "pt",
+        L::Ita => "it",
+        L::Ben => "bn",
+        L::Fra => "fr",
+        L::Deu => "de",
+        L::Ukr => "uk",
+        L::Kat => "ka",
+        L::Ara => "ar",
+        L::Hin => "hi",
+        L::Jpn => "ja",
+        L::Heb => "he",
+        L::Yid => "yi",
+        L::Pol => "pl",
+        L::Amh => "am",
+        L::Jav => "jv",
+        L::Kor => "ko",
+        L::Nob => "nb",
+        L::Dan => "da",
+        L::Swe => "sv",
+        L::Fin => "fi",
+        L::Tur => "tr",
+        L::Nld => "nl",
+        L::Hun => "hu",
+        L::Ces => "cs",
+        L::Ell => "el",
+        L::Bul => "bg",
+        L::Bel => "be",
+        L::Mar => "mr",
+        L::Kan => "kn",
+        L::Ron => "ro",
+        L::Slv => "sl",
+        L::Hrv => "hr",
+        L::Srp => "sr",
+        L::Mkd => "mk",
+        L::Lit => "lt",
+        L::Lav => "lv",
+        L::Est => "et",
+        L::Tam => "ta",
+        L::Vie => "vi",
+        L::Urd => "ur",
+        L::Tha => "th",
+        L::Guj => "gu",
+        L::Uzb => "uz",
+        L::Pan => "pa",
+        L::Aze => "az",
+        L::Ind => "id",
+        L::Tel => "te",
+        L::Pes => "fa",
+        L::Mal => "ml",
+        L::Ori => "or",
+        L::Mya => "my",
+        L::Nep => "ne",
+        L::Sin => "si",
+        L::Khm => "km",
+        L::Tuk => "tk",
+        L::Aka => "ak",
+        L::Zul => "zu",
+        L::Sna => "sn",
+        L::Afr => "af",
+        L::Lat => "la",
+        L::Slk => "sk",
+        L::Cat => "ca",
+        L::Tgl => "tl",
+        L::Hye => "hy",
+        #[allow(unreachable_patterns)]
+        other => other.code(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_resolve_case_and_region_insensitively() {
+        assert_eq!(profile("EN").map(|p| p.code), Some("en"));
+        assert_eq!(profile("de-AT").map(|p| p.code), Some("de"));
+        assert!(profile("xx").is_none());
+        assert!(profile("").is_none());
+    }
+
+    #[test]
+    fn detects_long_texts_reliably() {
+        let text = "Die Stadtverwaltung hat am Montag angekündigt, dass die Brücke über den \
+                    Fluss im kommenden Frühjahr saniert wird. Während der Arbeiten soll der \
+                    Verkehr über eine Umleitung geführt werden.";
+        let d = detect_language(text).expect("a guess");
+        assert_eq!(d.code, "de");
+        assert!(d.reliable);
+    }
+
+    #[test]
+    fn classes_are_distinct() {
+        let en = profile("en").expect("english");
+        assert_eq!(en.abbrev("mr"), Some(AbbrevClass::Title));
+        assert_eq!(en.abbrev("p"), Some(AbbrevClass::Numeric));
+        assert_eq!(en.abbrev("co"), Some(AbbrevClass::Ambiguous));
+        assert_eq!(en.abbrev("house"), None);
+    }
+}

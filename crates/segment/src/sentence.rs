@@ -1,0 +1,799 @@
+//! A single-pass, rule-based sentence splitter over one paragraph.
+//!
+//! The scan visits only the bytes that can end a sentence (`.`, `!`, `?`, ellipses, the full
+//! stops of other scripts) or mark a list item, and decides each from the word before it and
+//! the word after it. Protected spans need no pre-pass: a period inside a URL, an e-mail
+//! address, a decimal number or `U.S.A` is never followed by whitespace, and only a terminator
+//! followed by whitespace (or a closing quote or bracket and then whitespace) can end a
+//! sentence.
+//!
+//! The rule set follows the "golden rules" of pragmatic_segmenter (Kevin Dias) and pySBD
+//! (Nipun Sadvilkar): abbreviation classes, initials, multi-period abbreviations, numbered and
+//! lettered lists, the ellipsis conventions of the Chicago Manual of Style (three spaced dots
+//! inside a sentence, four at its end), and `?`/`!` inside words (`Yahoo!`). Unlike those tools
+//! it does not treat quotations as unsplittable: a quote ends where its sentence ends, and a
+//! new sentence inside a quotation starts when a capitalised word follows a terminator, which
+//! is how news treebanks segment multi-sentence quotes. Sentence-terminal characters beyond
+//! ASCII are taken from the Unicode Sentence_Terminal property (UAX #29).
+
+use crate::lang::{AbbrevClass, Profile};
+
+/// Appends the sentences of `para` to `out` as byte ranges relative to `para`, trimmed of
+/// whitespace, in order and non-overlapping.
+pub(crate) fn split(para: &str, profile: &Profile, out: &mut Vec<(usize, usize)>) {
+    let mut s = Splitter {
+        s: para,
+        b: para.as_bytes(),
+        p: profile,
+        out,
+        sent_start: 0,
+        list: None,
+    };
+    s.run();
+}
+
+/// Bytes the scan stops at: ASCII terminators, `)` for `1)` lists, and the lead bytes of the
+/// multi-byte terminators and bullets (see [`Splitter::on_char`]).
+static STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'.' as usize] = true;
+    t[b'!' as usize] = true;
+    t[b'?' as usize] = true;
+    t[b')' as usize] = true;
+    t[0xD6] = true; // Armenian full stop
+    t[0xD8] = true; // Arabic question mark
+    t[0xDB] = true; // Urdu full stop
+    t[0xE0] = true; // Devanagari danda
+    t[0xE1] = true; // Ethiopic and Myanmar stops
+    t[0xE2] = true; // ellipsis, double marks, bullets
+    t[0xE3] = true; // ideographic full stop
+    t[0xEF] = true; // full-width forms
+    t
+};
+
+fn is_excl(c: char) -> bool {
+    matches!(c, '!' | '?' | '‼' | '⁇' | '⁈' | '⁉')
+}
+
+/// Terminators of scripts that need no space after them (UAX #29 Sentence_Terminal).
+fn is_strong(c: char) -> bool {
+    matches!(
+        c,
+        '。' | '！' | '？' | '．' | '｡' | '।' | '॥' | '؟' | '۔' | '።' | '፧' | '။' | '։'
+    )
+}
+
+fn is_terminal(c: char) -> bool {
+    c == '.' || c == '…' || is_excl(c) || is_strong(c)
+}
+
+fn is_closer(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\''
+            | '”'
+            | '’'
+            | '“'
+            | '‘'
+            | '»'
+            | '«'
+            | '›'
+            | '‹'
+            | ')'
+            | ']'
+            | '}'
+            | '」'
+            | '』'
+            | '）'
+            | '］'
+            | '〉'
+            | '》'
+            | '】'
+    )
+}
+
+fn is_opener(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\''
+            | '“'
+            | '‘'
+            | '„'
+            | '‚'
+            | '«'
+            | '»'
+            | '‹'
+            | '›'
+            | '('
+            | '['
+            | '{'
+            | '¿'
+            | '¡'
+            | '「'
+            | '『'
+            | '（'
+            | '〈'
+            | '《'
+            | '【'
+    )
+}
+
+pub(crate) fn is_bullet(c: char) -> bool {
+    matches!(c, '•' | '⁃' | '‣' | '◦' | '▪' | '▫' | '●' | '○' | '■' | '□')
+}
+
+fn is_currency(c: char) -> bool {
+    matches!(c, '$' | '€' | '£' | '¥' | '₽' | '₹' | '₩' | '+' | '#' | '№')
+}
+
+/// What follows a terminator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Next {
+    /// The paragraph ends.
+    End,
+    /// No whitespace: the terminator is inside a token (`3.5`, `Yahoo!Inc`, `1.Helado`).
+    Attached,
+    /// A capital (or a letter of a script without case); the word's byte range.
+    Upper(usize, usize),
+    Lower,
+    Digit,
+    /// A dash, comma, symbol: not a sentence start.
+    Other,
+}
+
+/// How the word before a period behaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Word {
+    Abbrev(AbbrevClass),
+    /// A single letter: an initial (`E.`), a spaced abbreviation part (`z. B.`), or a pronoun.
+    Initial,
+    /// Letters separated by periods: `U.S`, `a.m`, `Ph.D`.
+    MultiPeriod,
+    /// Digits only.
+    Number,
+    Plain,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ListStyle {
+    Bullet,
+    NumDot,
+    NumParen,
+    NumDotParen,
+    AlphaDot,
+    AlphaParen,
+}
+
+/// A list that starts the paragraph (`1. a 2. b`, `a) x b) y`, `• x • y`): the next marker
+/// in sequence starts a new sentence even without a terminator before it.
+#[derive(Debug, Clone, Copy)]
+struct ListState {
+    style: ListStyle,
+    /// The next number, or the next letter as a char code.
+    next: u32,
+}
+
+struct Splitter<'a, 'o> {
+    s: &'a str,
+    b: &'a [u8],
+    p: &'a Profile,
+    out: &'o mut Vec<(usize, usize)>,
+    sent_start: usize,
+    list: Option<ListState>,
+}
+
+impl Splitter<'_, '_> {
+    fn ch(&self, i: usize) -> Option<char> {
+        self.s.get(i..).and_then(|t| t.chars().next())
+    }
+
+    fn ch_before(&self, i: usize) -> Option<char> {
+        self.s.get(..i).and_then(|t| t.chars().next_back())
+    }
+
+    fn skip_ws(&self, mut i: usize) -> usize {
+        while let Some(c) = self.ch(i) {
+            if !c.is_whitespace() {
+                break;
+            }
+            i += c.len_utf8();
+        }
+        i
+    }
+
+    fn run(&mut self) {
+        self.sent_start = self.skip_ws(0);
+        self.list = self.detect_list(self.sent_start);
+        let n = self.b.len();
+        let mut i = self.sent_start;
+        while i < n {
+            let byte = self.b[i];
+            if !STOP[byte as usize] {
+                i += 1;
+                continue;
+            }
+            i = match byte {
+                b'.' => self.on_period(i),
+                b'!' | b'?' => self.on_excl(i),
+                b')' => self.on_paren(i),
+                _ => self.on_char(i),
+            };
+        }
+        self.push(n);
+    }
+
+    /// Ends the current sentence at `end` (trimmed) and starts the next one after it.
+    fn boundary(&mut self, end: usize) {
+        self.push(end);
+        self.sent_start = self.skip_ws(end);
+    }
+
+    fn push(&mut self, end: usize) {
+        let start = self.sent_start;
+        let Some(body) = self.s.get(start..end) else {
+            return;
+        };
+        let trimmed = body.trim_end();
+        if !trimmed.is_empty() {
+            self.out.push((start, start + trimmed.len()));
+        }
+    }
+
+    /// Skips terminators and closing quotes or brackets from `i`; says whether a `!` or `?`
+    /// was among them.
+    fn skip_closing(&self, mut i: usize) -> (usize, bool, bool) {
+        let mut excl = false;
+        let mut closer = false;
+        while let Some(c) = self.ch(i) {
+            if is_excl(c) || is_strong(c) {
+                excl = true;
+            } else if is_closer(c) {
+                closer = true;
+            } else if !is_terminal(c) {
+                break;
+            }
+            i += c.len_utf8();
+        }
+        (i, excl, closer)
+    }
+
+    fn next_after(&self, j: usize) -> Next {
+        match self.ch(j) {
+            None => return Next::End,
+            Some(c) if !c.is_whitespace() => return Next::Attached,
+            _ => {}
+        }
+        let k = self.skip_ws(j);
+        let mut m = k;
+        while let Some(c) = self.ch(m) {
+            if !is_opener(c) {
+                break;
+            }
+            m += c.len_utf8();
+        }
+        let Some(c) = self.ch(m) else {
+            return if k >= self.b.len() {
+                Next::End
+            } else {
+                Next::Other
+            };
+        };
+        if c.is_lowercase() {
+            Next::Lower
+        } else if c.is_alphabetic() {
+            let mut e = m;
+            while let Some(c) = self.ch(e) {
+                if !c.is_alphanumeric() {
+                    break;
+                }
+                e += c.len_utf8();
+            }
+            Next::Upper(m, e)
+        } else if c.is_numeric() || is_currency(c) {
+            Next::Digit
+        } else {
+            Next::Other
+        }
+    }
+
+    /// Whether the capitalised word at `start..end` is a common sentence opener (and not
+    /// itself an abbreviation or initial, which a following period shows).
+    fn is_starter(&self, start: usize, end: usize) -> bool {
+        if self.b.get(end) == Some(&b'.') {
+            return false;
+        }
+        self.s
+            .get(start..end)
+            .is_some_and(|w| self.p.is_starter(&w.to_lowercase()))
+    }
+
+    /// The start of the whitespace-delimited token that ends at `i`.
+    fn token_start(&self, i: usize) -> usize {
+        let mut t = i;
+        while let Some(c) = self.ch_before(t) {
+            if c.is_whitespace() {
+                break;
+            }
+            t -= c.len_utf8();
+        }
+        t
+    }
+
+    /// The token ending at `i` without leading openers or bullets and trailing closers.
+    fn core_word(&self, i: usize) -> (usize, usize) {
+        let mut a = self.token_start(i);
+        let mut e = i;
+        while let Some(c) = self.ch(a) {
+            if a >= e || !(is_opener(c) || is_bullet(c)) {
+                break;
+            }
+            a += c.len_utf8();
+        }
+        while let Some(c) = self.ch_before(e) {
+            if e <= a || !is_closer(c) {
+                break;
+            }
+            e -= c.len_utf8();
+        }
+        (a, e)
+    }
+
+    /// Whether only whitespace, bullets and openers lie between the sentence start and `i`.
+    fn is_sentence_initial(&self, i: usize) -> bool {
+        self.s.get(self.sent_start.min(i)..i).is_some_and(|t| {
+            t.chars()
+                .all(|c| c.is_whitespace() || is_bullet(c) || is_opener(c))
+        })
+    }
+
+    fn classify(&self, word: &str) -> Word {
+        if word.is_empty() {
+            return Word::Plain;
+        }
+        let lower = word.to_lowercase();
+        if let Some(class) = self.p.abbrev(&lower) {
+            return Word::Abbrev(class);
+        }
+        let mut chars = word.chars();
+        if let (Some(c), None) = (chars.next(), chars.next()) {
+            if c.is_alphabetic() {
+                return Word::Initial;
+            }
+        }
+        if word.bytes().all(|b| b.is_ascii_digit()) {
+            return Word::Number;
+        }
+        if is_multi_period(word) {
+            return Word::MultiPeriod;
+        }
+        Word::Plain
+    }
+
+    fn on_period(&mut self, i: usize) -> usize {
+        let n = self.b.len();
+        let mut run_end = i;
+        while run_end < n && self.b[run_end] == b'.' {
+            run_end += 1;
+        }
+        if run_end - i >= 2 {
+            return self.on_ellipsis(i, run_end);
+        }
+        // Spaced dots: ". . ." is an omission inside a sentence, ". . . ." ends one.
+        let mut g = i + 1;
+        let mut extra = 0;
+        while g + 1 < n && self.b[g] == b' ' && self.b[g + 1] == b'.' {
+            extra += 1;
+            g += 2;
+        }
+        if extra >= 2 {
+            let attached = self.ch_before(i).is_some_and(|c| !c.is_whitespace());
+            let (j, _, _) = self.skip_closing(g);
+            let upper = matches!(self.next_after(j), Next::Upper(..));
+            if attached && extra == 3 {
+                // "word. . . . Next": the word's own period ends the sentence and the
+                // omission dots open the next one.
+                if upper {
+                    self.boundary(i + 1);
+                }
+                return g;
+            }
+            if extra >= 3 && upper {
+                self.boundary(j);
+                return j;
+            }
+            return g;
+        }
+
+        let (j, excl, _) = self.skip_closing(i + 1);
+        let next = self.next_after(j);
+        if matches!(next, Next::Attached) {
+            return i + 1;
+        }
+        if matches!(next, Next::End) {
+            return j;
+        }
+        let (a, e) = self.core_word(i);
+        // A numbered or lettered list marker.
+        if self.list_marker_here(a, e, i) {
+            return j;
+        }
+        if excl {
+            if matches!(next, Next::Upper(..) | Next::Digit) {
+                self.boundary(j);
+            }
+            return j;
+        }
+        if self.period_ends_sentence(a, e, next) {
+            self.boundary(j);
+        }
+        j
+    }
+
+    /// Handles `1.` / `a.` / `1.)` markers before the period at `dot`: a marker that opens the
+    /// sentence never ends it, and the next marker of a paragraph-initial list starts a new
+    /// sentence.
+    fn list_marker_here(&mut self, a: usize, e: usize, dot: usize) -> bool {
+        let Some(word) = self.s.get(a..e) else {
+            return false;
+        };
+        if e != dot || !is_marker(word) {
+            return false;
+        }
+        if let Some(list) = self.list {
+            let paren_follows = self.b.get(dot + 1) == Some(&b')');
+            let style_fits = match list.style {
+                ListStyle::NumDot | ListStyle::AlphaDot => !paren_follows,
+                ListStyle::NumDotParen => paren_follows,
+                _ => false,
+            };
+            if style_fits && a > self.sent_start && list_value(word) == Some(list.next) {
+                let t = self.token_start(dot);
+                self.boundary(t);
+                self.list = Some(ListState {
+                    next: list.next + 1,
+                    ..list
+                });
+                return true;
+            }
+        }
+        self.is_sentence_initial(a)
+    }
+
+    fn period_ends_sentence(&self, a: usize, e: usize, next: Next) -> bool {
+        let word = self.s.get(a..e).unwrap_or_default();
+        let kind = self.classify(word);
+        match next {
+            Next::Digit => matches!(kind, Word::Plain | Word::Number),
+            Next::Upper(ws, we) => match kind {
+                Word::Abbrev(AbbrevClass::Title) => false,
+                Word::Abbrev(AbbrevClass::Numeric) | Word::Plain => true,
+                Word::Abbrev(AbbrevClass::Ambiguous) | Word::Initial | Word::MultiPeriod => {
+                    self.is_starter(ws, we)
+                }
+                Word::Number => {
+                    if !self.p.ordinal_period || word.len() > 3 {
+                        return true;
+                    }
+                    let next_word = self.s.get(ws..we).unwrap_or_default().to_lowercase();
+                    if self.p.is_month(&next_word) {
+                        return false;
+                    }
+                    !self
+                        .p
+                        .is_ordinal_context(&self.word_before(a).to_lowercase())
+                }
+            },
+            _ => false,
+        }
+    }
+
+    /// The word before the token starting at `a` (for ordinal contexts: `am 3. Mai`).
+    fn word_before(&self, a: usize) -> &str {
+        let t = self.token_start(a);
+        let mut e = t;
+        while let Some(c) = self.ch_before(e) {
+            if !c.is_whitespace() {
+                break;
+            }
+            e -= c.len_utf8();
+        }
+        let (ws, we) = self.core_word(e);
+        self.s.get(ws..we).unwrap_or_default()
+    }
+
+    fn on_ellipsis(&mut self, i: usize, run_end: usize) -> usize {
+        if matches!(self.ch_before(i), Some('[' | '(')) {
+            return run_end;
+        }
+        let (j, _, _) = self.skip_closing(run_end);
+        if matches!(self.next_after(j), Next::Upper(..)) {
+            self.boundary(j);
+        }
+        j.max(run_end)
+    }
+
+    fn on_excl(&mut self, i: usize) -> usize {
+        let (j, _, _) = self.skip_closing(i);
+        if matches!(self.next_after(j), Next::Upper(..) | Next::Digit) {
+            self.boundary(j);
+        }
+        j.max(i + 1)
+    }
+
+    fn on_strong(&mut self, i: usize) -> usize {
+        let (j, _, closer) = self.skip_closing(i);
+        match self.next_after(j) {
+            Next::End => {}
+            // 「…。」と言った: a closing bracket followed by text continues the sentence.
+            Next::Attached if closer => {}
+            Next::Lower | Next::Other if closer => {}
+            _ => self.boundary(j),
+        }
+        j.max(i + 1)
+    }
+
+    fn on_paren(&mut self, i: usize) -> usize {
+        if let Some(list) = self.list {
+            if matches!(list.style, ListStyle::NumParen | ListStyle::AlphaParen) {
+                let t = self.token_start(i);
+                let word = self.s.get(t..i).unwrap_or_default();
+                if t > self.sent_start && is_marker(word) && list_value(word) == Some(list.next) {
+                    self.boundary(t);
+                    self.list = Some(ListState {
+                        next: list.next + 1,
+                        ..list
+                    });
+                }
+            }
+        }
+        i + 1
+    }
+
+    fn on_char(&mut self, i: usize) -> usize {
+        let Some(c) = self.ch(i) else {
+            // Not a char boundary: a continuation byte of a character we skip.
+            return i + 1;
+        };
+        if c == '…' {
+            return self.on_ellipsis(i, i + c.len_utf8());
+        }
+        if is_excl(c) {
+            return self.on_excl(i);
+        }
+        if is_strong(c) {
+            return self.on_strong(i);
+        }
+        if is_bullet(c) && i > self.sent_start {
+            let after_space = self.ch_before(i).is_some_and(char::is_whitespace);
+            if after_space && matches!(self.list, Some(l) if l.style == ListStyle::Bullet) {
+                self.boundary(i);
+            }
+        }
+        i + c.len_utf8()
+    }
+
+    /// Recognises a list marker opening the paragraph at `i`.
+    fn detect_list(&self, i: usize) -> Option<ListState> {
+        let rest = self.s.get(i..)?;
+        let first = rest.chars().next()?;
+        if is_bullet(first) {
+            return Some(ListState {
+                style: ListStyle::Bullet,
+                next: 0,
+            });
+        }
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let (value, after) = if (1..=3).contains(&digits) {
+            let v: u32 = rest.get(..digits)?.parse().ok()?;
+            (v, digits)
+        } else if first.is_ascii_alphabetic() {
+            (first as u32, 1)
+        } else {
+            return None;
+        };
+        let tail = rest.get(after..)?;
+        let numeric = digits > 0;
+        let (style, len) = if tail.starts_with(".)") && numeric {
+            (ListStyle::NumDotParen, 2)
+        } else if tail.starts_with('.') {
+            (
+                if numeric {
+                    ListStyle::NumDot
+                } else {
+                    ListStyle::AlphaDot
+                },
+                1,
+            )
+        } else if tail.starts_with(')') {
+            (
+                if numeric {
+                    ListStyle::NumParen
+                } else {
+                    ListStyle::AlphaParen
+                },
+                1,
+            )
+        } else {
+            return None;
+        };
+        let spaced = tail.get(len..)?.starts_with(char::is_whitespace);
+        spaced.then_some(ListState {
+            style,
+            next: value + 1,
+        })
+    }
+}
+
+/// `1`-`999`, a single letter, or a short roman numeral: what can label a list item.
+fn is_marker(word: &str) -> bool {
+    let n = word.len();
+    if (1..=3).contains(&n) && word.bytes().all(|b| b.is_ascii_digit()) {
+        return true;
+    }
+    let mut chars = word.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        return c.is_alphabetic();
+    }
+    (1..=4).contains(&n)
+        && (word.bytes().all(|b| matches!(b, b'i' | b'v' | b'x'))
+            || word.bytes().all(|b| matches!(b, b'I' | b'V' | b'X')))
+}
+
+/// The value a marker stands for in a list sequence (a number, or a letter's code).
+fn list_value(word: &str) -> Option<u32> {
+    if let Ok(v) = word.parse::<u32>() {
+        return Some(v);
+    }
+    let mut chars = word.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) if c.is_ascii_alphabetic() => Some(c as u32),
+        _ => None,
+    }
+}
+
+/// `U.S`, `a.m`, `Ph.D`, `куб.м`: letter groups of at most three, joined by periods.
+fn is_multi_period(word: &str) -> bool {
+    if !word.contains('.') || word.starts_with("www") {
+        return false;
+    }
+    word.split('.').all(|part| {
+        let count = part.chars().count();
+        (1..=3).contains(&count) && part.chars().all(char::is_alphabetic)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::{generic, profile};
+
+    fn sents(text: &str, lang: &str) -> Vec<String> {
+        let p = profile(lang).unwrap_or_else(generic);
+        let mut out = Vec::new();
+        split(text, p, &mut out);
+        out.iter()
+            .map(|&(a, b)| {
+                text.get(a..b)
+                    .expect("ranges on char boundaries")
+                    .to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn markers_and_multi_periods() {
+        assert!(is_marker("12") && is_marker("b") && is_marker("iv") && !is_marker("Mix"));
+        assert!(is_multi_period("U.S.A") && is_multi_period("Ph.D"));
+        assert!(!is_multi_period("bbc.example") && !is_multi_period("3.5"));
+    }
+
+    #[test]
+    fn titles_initials_and_ambiguous_abbreviations() {
+        assert_eq!(
+            sents("Dr. Novak met Prof. K. Lund at noon. They talked.", "en"),
+            ["Dr. Novak met Prof. K. Lund at noon.", "They talked."]
+        );
+        assert_eq!(
+            sents("We bought it from Acme Inc. It broke quickly.", "en"),
+            ["We bought it from Acme Inc.", "It broke quickly."]
+        );
+        assert_eq!(
+            sents("Acme Inc. Chairman Lee resigned.", "en"),
+            ["Acme Inc. Chairman Lee resigned."]
+        );
+        assert_eq!(
+            sents("The paper is on pp. 12-19 of vol. 3 in Fig. 2.", "en"),
+            ["The paper is on pp. 12-19 of vol. 3 in Fig. 2."]
+        );
+    }
+
+    #[test]
+    fn protected_tokens_do_not_split() {
+        assert_eq!(
+            sents(
+                "Mail ops.team@corp.example or see https://corp.example/a.b?c=1. Pi is 3.14.",
+                "en"
+            ),
+            [
+                "Mail ops.team@corp.example or see https://corp.example/a.b?c=1.",
+                "Pi is 3.14."
+            ]
+        );
+        assert_eq!(
+            sents("He moved to the U.K. In 2003 he returned.", "en"),
+            ["He moved to the U.K.", "In 2003 he returned."]
+        );
+        assert_eq!(
+            sents("The U.K. Parliament voted.", "en"),
+            ["The U.K. Parliament voted."]
+        );
+    }
+
+    #[test]
+    fn quotes_split_when_a_new_sentence_starts_inside() {
+        assert_eq!(
+            sents(
+                "\"We lost the match. Nobody expected it,\" the coach said. Fans left.",
+                "en"
+            ),
+            [
+                "\"We lost the match.",
+                "Nobody expected it,\" the coach said.",
+                "Fans left."
+            ]
+        );
+        assert_eq!(
+            sents("'Stop!' he shouted. \"Why?\" She ran.", "en"),
+            ["'Stop!' he shouted.", "\"Why?\"", "She ran."]
+        );
+    }
+
+    #[test]
+    fn lists_and_ellipses() {
+        assert_eq!(
+            sents("1) buy bread 2) call home 3) sleep", "en"),
+            ["1) buy bread", "2) call home", "3) sleep"]
+        );
+        assert_eq!(sents("a. Apples b. Pears", "en"), ["a. Apples", "b. Pears"]);
+        assert_eq!(
+            sents("It was late... Then the rain came.", "en"),
+            ["It was late...", "Then the rain came."]
+        );
+        assert_eq!(
+            sents("The text [...] goes on . . . and on.", "en"),
+            ["The text [...] goes on . . . and on."]
+        );
+    }
+
+    #[test]
+    fn german_ordinals_and_russian_abbreviations() {
+        assert_eq!(
+            sents("Am 3. Oktober feiern wir. Der 2. Platz ging an Ulm.", "de"),
+            ["Am 3. Oktober feiern wir.", "Der 2. Platz ging an Ulm."]
+        );
+        assert_eq!(
+            sents("Das Ergebnis war 42. Danach gingen alle.", "de"),
+            ["Das Ergebnis war 42.", "Danach gingen alle."]
+        );
+        assert_eq!(
+            sents("Он жил на ул. Ленина в 1990 г. Потом уехал.", "ru"),
+            ["Он жил на ул. Ленина в 1990 г. Потом уехал."]
+        );
+        assert_eq!(
+            sents("«Ты где? – спросил он. – Уже поздно». Она молчала.", "ru"),
+            ["«Ты где? – спросил он. – Уже поздно».", "Она молчала."]
+        );
+    }
+
+    #[test]
+    fn strong_terminators_need_no_space() {
+        assert_eq!(
+            sents("今日は晴れです。明日は雨です。", "ja"),
+            ["今日は晴れです。", "明日は雨です。"]
+        );
+        assert_eq!(
+            sents("「行く。」と彼は言った。", "ja"),
+            ["「行く。」と彼は言った。"]
+        );
+    }
+}
