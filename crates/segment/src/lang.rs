@@ -11,7 +11,35 @@
 //! document.
 
 use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
+
+/// FNV-1a (Fowler, Noll, Vo): the word sets are probed once per period in the text, and for
+/// keys this short FNV is several times faster than the default SipHash; the sets hold fixed
+/// lists, so hash flooding is no concern.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type WordSet = HashSet<&'static str, BuildHasherDefault<Fnv>>;
 
 /// How a known abbreviation behaves before the next word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,13 +56,13 @@ pub(crate) enum AbbrevClass {
 pub(crate) struct Profile {
     /// ISO 639-1 code.
     pub code: &'static str,
-    titles: HashSet<&'static str>,
-    numeric: HashSet<&'static str>,
-    ambiguous: HashSet<&'static str>,
-    starters: HashSet<&'static str>,
-    months: HashSet<&'static str>,
+    titles: WordSet,
+    numeric: WordSet,
+    ambiguous: WordSet,
+    starters: WordSet,
+    months: WordSet,
     /// Words before a number that make `N.` an ordinal (German `am 3. Mai`, `der 2. Weltkrieg`).
-    ordinal_context: HashSet<&'static str>,
+    ordinal_context: WordSet,
     /// Whether the language writes ordinals as a number with a period (German, Danish...).
     pub ordinal_period: bool,
 }
@@ -66,7 +94,7 @@ impl Profile {
     }
 }
 
-fn set(words: &'static str) -> HashSet<&'static str> {
+fn set(words: &'static str) -> WordSet {
     words.split_whitespace().collect()
 }
 
@@ -101,13 +129,15 @@ impl ProfileSpec {
 const EN: ProfileSpec = ProfileSpec {
     code: "en",
     titles: "mr mrs ms messrs mmes mme mlle dr drs prof rev revd hon gen lt col maj capt cpt \
-             sgt cpl pvt adm cmdr gov sen rep pres supt insp det vs v",
+             sgt cpl pvt adm cmdr gov sen rep pres supt insp det vs v atty msgr brig pfc spc \
+             gens reps sens",
     numeric: "no nos nr n° nº p pp fig figs vol vols ch chap sec sect art arts para paras pt \
               pts eq eqs tab ex op ed eds jan feb mar apr jun jul aug sep sept oct nov dec \
               tel approx ca",
     ambiguous: "co corp inc ltd llc plc bros dept univ assn assoc jr sr esq al st mt ft ave \
                 blvd rd hwy ste apt mfg intl natl govt viz cf est min max misc oz lb lbs yr \
-                yrs hr hrs mins sq",
+                yrs hr hrs mins sq cos ala ariz ark calif colo conn del fla ga kan ky md mich \
+                minn neb nev okla ore pa tenn tex vt va wis wyo",
     starters: "i you he she it we they me my your his her its our their this that these those \
                there here the a an some many most all each every no none one two both either \
                neither but and or so yet however therefore thus also then now still meanwhile \
@@ -222,9 +252,10 @@ pub(crate) fn generic() -> &'static Profile {
 /// Languages with their own abbreviation lists.
 pub const SUPPORTED: &[&str] = &["en", "de", "es", "ru"];
 
-/// How much of a document language identification reads: enough for a reliable guess, and
-/// it keeps identification cost independent of document size.
-const DETECT_PREFIX: usize = 4096;
+/// How much of a document language identification reads first, and at most: identification
+/// costs about as much as segmenting, per byte read, so it reads a prefix, and a longer one
+/// only when the short one leaves whatlang unsure.
+const DETECT_PREFIXES: [usize; 2] = [600, 3000];
 
 /// A language guess for a text.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -238,17 +269,23 @@ pub struct Detected {
 
 /// Identifies the language of `text` from its first few kilobytes.
 pub fn detect_language(text: &str) -> Option<Detected> {
-    let mut cut = text.len().min(DETECT_PREFIX);
-    while !text.is_char_boundary(cut) {
-        cut -= 1;
+    let mut guess = None;
+    for limit in DETECT_PREFIXES {
+        let mut cut = text.len().min(limit);
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let head = text.get(..cut).unwrap_or(text);
+        guess = whatlang::detect(head).map(|info| Detected {
+            code: iso639_1(info.lang()),
+            reliable: info.is_reliable(),
+            confidence: info.confidence(),
+        });
+        if cut == text.len() || guess.is_some_and(|g| g.reliable) {
+            break;
+        }
     }
-    let head = text.get(..cut).unwrap_or(text);
-    let info = whatlang::detect(head)?;
-    Some(Detected {
-        code: iso639_1(info.lang()),
-        reliable: info.is_reliable(),
-        confidence: info.confidence(),
-    })
+    guess
 }
 
 /// whatlang names languages by ISO 639-3; documents carry ISO 639-1 where it exists.

@@ -28,6 +28,7 @@ pub(crate) fn split(para: &str, profile: &Profile, out: &mut Vec<(usize, usize)>
         out,
         sent_start: 0,
         list: None,
+        buf: String::new(),
     };
     s.run();
 }
@@ -180,9 +181,23 @@ struct Splitter<'a, 'o> {
     out: &'o mut Vec<(usize, usize)>,
     sent_start: usize,
     list: Option<ListState>,
+    /// Reused for lower-casing words before list look-ups.
+    buf: String,
 }
 
-impl Splitter<'_, '_> {
+/// Lower-cases `word` into `buf` without allocating once `buf` has grown.
+fn lower_into<'b>(buf: &'b mut String, word: &str) -> &'b str {
+    buf.clear();
+    if word.is_ascii() {
+        buf.push_str(word);
+        buf.make_ascii_lowercase();
+    } else {
+        buf.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    buf
+}
+
+impl<'a> Splitter<'a, '_> {
     fn ch(&self, i: usize) -> Option<char> {
         self.s.get(i..).and_then(|t| t.chars().next())
     }
@@ -298,20 +313,20 @@ impl Splitter<'_, '_> {
 
     /// Whether the capitalised word at `start..end` is a common sentence opener (and not
     /// itself an abbreviation or initial, which a following period shows).
-    fn is_starter(&self, start: usize, end: usize) -> bool {
+    fn is_starter(&mut self, start: usize, end: usize) -> bool {
         if self.b.get(end) == Some(&b'.') {
             return false;
         }
-        self.s
-            .get(start..end)
-            .is_some_and(|w| self.p.is_starter(&w.to_lowercase()))
+        let word = self.s.get(start..end).unwrap_or_default();
+        self.p.is_starter(lower_into(&mut self.buf, word))
     }
 
-    /// The start of the whitespace-delimited token that ends at `i`.
+    /// The start of the whitespace-delimited token that ends at `i` (never before the start
+    /// of the current sentence: `day.Ms.` has the word `Ms` once `day.` is a sentence).
     fn token_start(&self, i: usize) -> usize {
         let mut t = i;
         while let Some(c) = self.ch_before(t) {
-            if c.is_whitespace() {
+            if c.is_whitespace() || (t == self.sent_start && i >= self.sent_start) {
                 break;
             }
             t -= c.len_utf8();
@@ -346,12 +361,11 @@ impl Splitter<'_, '_> {
         })
     }
 
-    fn classify(&self, word: &str) -> Word {
+    fn classify(&mut self, word: &str) -> Word {
         if word.is_empty() {
             return Word::Plain;
         }
-        let lower = word.to_lowercase();
-        if let Some(class) = self.p.abbrev(&lower) {
+        if let Some(class) = self.p.abbrev(lower_into(&mut self.buf, word)) {
             return Word::Abbrev(class);
         }
         let mut chars = word.chars();
@@ -407,6 +421,9 @@ impl Splitter<'_, '_> {
         let (j, excl, _) = self.skip_closing(i + 1);
         let next = self.next_after(j);
         if matches!(next, Next::Attached) {
+            if j == i + 1 && self.missing_space_boundary(i) {
+                self.boundary(i + 1);
+            }
             return i + 1;
         }
         if matches!(next, Next::End) {
@@ -427,6 +444,40 @@ impl Splitter<'_, '_> {
             self.boundary(j);
         }
         j
+    }
+
+    /// `world.Today`, `1,000.That`: a period between a lower-case word (or a number) and a
+    /// capitalised word with no space, a typing slip pragmatic_segmenter also splits; tokens
+    /// with `@`, `/` or `:` (addresses) or an earlier period (`U.S.Army`, domains) are left
+    /// alone.
+    fn missing_space_boundary(&self, dot: usize) -> bool {
+        let mut after = self.s.get(dot + 1..).unwrap_or_default().chars();
+        let (Some(c1), Some(c2)) = (after.next(), after.next()) else {
+            return false;
+        };
+        if !(c1.is_uppercase() && c2.is_lowercase()) {
+            return false;
+        }
+        let start = self.token_start(dot);
+        let before = self.s.get(start..dot).unwrap_or_default();
+        let token_end = self
+            .s
+            .get(dot..)
+            .and_then(|t| t.find(char::is_whitespace))
+            .map_or(self.s.len(), |k| dot + k);
+        let token = self.s.get(start..token_end).unwrap_or_default();
+        if token.contains(['@', '/', ':']) || before.contains('.') {
+            return false;
+        }
+        let word = before.trim_start_matches(is_opener);
+        let letters = word.chars().count() >= 2
+            && word.chars().all(char::is_alphabetic)
+            && word.ends_with(char::is_lowercase);
+        // A short number is a list marker (`1.Helado, 2.Carne`).
+        let number = !is_marker(word)
+            && word.starts_with(|c: char| c.is_ascii_digit())
+            && word.bytes().all(|b| b.is_ascii_digit() || b == b',');
+        letters || number
     }
 
     /// Handles `1.` / `a.` / `1.)` markers before the period at `dot`: a marker that opens the
@@ -459,7 +510,7 @@ impl Splitter<'_, '_> {
         self.is_sentence_initial(a)
     }
 
-    fn period_ends_sentence(&self, a: usize, e: usize, next: Next) -> bool {
+    fn period_ends_sentence(&mut self, a: usize, e: usize, next: Next) -> bool {
         let word = self.s.get(a..e).unwrap_or_default();
         let kind = self.classify(word);
         match next {
@@ -474,13 +525,12 @@ impl Splitter<'_, '_> {
                     if !self.p.ordinal_period || word.len() > 3 {
                         return true;
                     }
-                    let next_word = self.s.get(ws..we).unwrap_or_default().to_lowercase();
-                    if self.p.is_month(&next_word) {
+                    let next_word = self.s.get(ws..we).unwrap_or_default();
+                    if self.p.is_month(lower_into(&mut self.buf, next_word)) {
                         return false;
                     }
-                    !self
-                        .p
-                        .is_ordinal_context(&self.word_before(a).to_lowercase())
+                    let before = self.word_before(a);
+                    !self.p.is_ordinal_context(lower_into(&mut self.buf, before))
                 }
             },
             _ => false,
@@ -488,7 +538,7 @@ impl Splitter<'_, '_> {
     }
 
     /// The word before the token starting at `a` (for ordinal contexts: `am 3. Mai`).
-    fn word_before(&self, a: usize) -> &str {
+    fn word_before(&self, a: usize) -> &'a str {
         let t = self.token_start(a);
         let mut e = t;
         while let Some(c) = self.ch_before(e) {
@@ -726,6 +776,28 @@ mod tests {
         assert_eq!(
             sents("The U.K. Parliament voted.", "en"),
             ["The U.K. Parliament voted."]
+        );
+    }
+
+    #[test]
+    fn a_missing_space_after_a_period_still_splits() {
+        assert_eq!(
+            sents(
+                "It rained all day.Tomorrow looks better.Ms. Ito agreed.",
+                "en"
+            ),
+            [
+                "It rained all day.",
+                "Tomorrow looks better.",
+                "Ms. Ito agreed."
+            ]
+        );
+        assert_eq!(
+            sents(
+                "Write to Kim.Lee@mail.example or book on Booking.com today.",
+                "en"
+            ),
+            ["Write to Kim.Lee@mail.example or book on Booking.com today."]
         );
     }
 
