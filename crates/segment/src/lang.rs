@@ -65,6 +65,10 @@ pub(crate) struct Profile {
     ordinal_context: WordSet,
     /// Whether the language writes ordinals as a number with a period (German, Danish...).
     pub ordinal_period: bool,
+    /// `:` ends a sentence (Armenian, where it often stands for the full stop `։`).
+    pub colon_ends: bool,
+    /// `;` is the question mark (Greek).
+    pub semicolon_asks: bool,
 }
 
 impl Profile {
@@ -107,6 +111,8 @@ struct ProfileSpec {
     months: &'static str,
     ordinal_context: &'static str,
     ordinal_period: bool,
+    colon_ends: bool,
+    semicolon_asks: bool,
 }
 
 impl ProfileSpec {
@@ -120,6 +126,8 @@ impl ProfileSpec {
             months: set(self.months),
             ordinal_context: set(self.ordinal_context),
             ordinal_period: self.ordinal_period,
+            colon_ends: self.colon_ends,
+            semicolon_asks: self.semicolon_asks,
         }
     }
 }
@@ -149,6 +157,7 @@ const EN: ProfileSpec = ProfileSpec {
              december",
     ordinal_context: "",
     ordinal_period: false,
+    ..GENERIC
 };
 
 const DE: ProfileSpec = ProfileSpec {
@@ -175,6 +184,7 @@ const DE: ProfileSpec = ProfileSpec {
                       jedes an auf für in mit nach um vor zu bei ihr ihre ihrem ihren sein \
                       seine seinem seinen unser unsere",
     ordinal_period: true,
+    ..GENERIC
 };
 
 const ES: ProfileSpec = ProfileSpec {
@@ -194,6 +204,7 @@ const ES: ProfileSpec = ProfileSpec {
              noviembre diciembre",
     ordinal_context: "",
     ordinal_period: false,
+    ..GENERIC
 };
 
 const RU: ProfileSpec = ProfileSpec {
@@ -212,6 +223,194 @@ const RU: ProfileSpec = ProfileSpec {
     months: "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
     ordinal_context: "",
     ordinal_period: false,
+    ..GENERIC
+};
+
+const FR: ProfileSpec = ProfileSpec {
+    code: "fr",
+    titles: "mm mme mmes mlle mlles dr pr me mgr ste sts vve",
+    numeric: "n° nº no nos p pp vol art chap fig tab éd janv févr fév avr juil sept oct nov \
+              déc tél env",
+    ambiguous: "st cf ex av bd boul cie coll dir réf vs hab min max etc apr cie sté ca \
+                suiv",
+    starters: "le la les un une des il elle ils elles je tu nous vous on ce cette ces cet \
+               mais et ou donc car puis alors ensuite en dans sur pour avec par de du au aux \
+               si quand comme où qui que pourquoi comment l c j d qu s n aujourd selon après \
+               avant depuis pendant cependant toutefois enfin ainsi mon ma mes son sa ses \
+               notre leur leurs",
+    months: "janvier février mars avril mai juin juillet août septembre octobre novembre \
+             décembre",
+    ordinal_context: "",
+    ordinal_period: false,
+    ..GENERIC
+};
+
+const IT: ProfileSpec = ProfileSpec {
+    code: "it",
+    titles: "sig sigg dott dr prof avv ing arch geom on sen cav mons sen rag",
+    numeric: "n nn pag pagg p pp art artt cap vol fig tab tel genn febbr magg giu lug ag sett \
+              ott nov dic",
+    ambiguous: "ecc es ca cfr etc ss sgg fax sr sa spa srl sig.ra dott.ssa prof.ssa min max \
+                mln mld c.a",
+    starters: "il lo la i gli le un uno una io tu lui lei noi voi loro questo questa questi \
+               queste quello quella ma e o però quindi poi allora anche in con per da di del \
+               della dei su se quando come dove chi che perché non è era sono ci l c un \
+               secondo dopo prima oggi ieri domani mio mia suo sua nostro",
+    months: "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre \
+             novembre dicembre",
+    ordinal_context: "",
+    ordinal_period: false,
+    ..GENERIC
+};
+
+const NL: ProfileSpec = ProfileSpec {
+    code: "nl",
+    titles: "dhr mevr mw dr drs ir ing mr prof ds st",
+    numeric: "nr blz p pp art hfst fig vol tel jan feb mrt apr jun jul aug sep sept okt nov \
+              dec",
+    ambiguous: "bijv bv enz etc evt ca resp incl excl max min zgn vs afd jl jr sr plm d.w.z \
+                e.d o.a m.b.t i.p.v t.o.v m.n",
+    starters: "de het een ik jij je hij zij ze wij we jullie u dit dat deze die er daar hier \
+               maar en of dus want toen nu ook in op met voor van bij naar uit als wanneer \
+               hoe wat wie waarom waar niet geen al alle veel na volgens mijn zijn haar ons \
+               hun",
+    months: "januari februari maart april mei juni juli augustus september oktober november \
+             december",
+    ordinal_context: "",
+    ordinal_period: false,
+    ..GENERIC
+};
+
+const PL: ProfileSpec = ProfileSpec {
+    code: "pl",
+    titles: "p prof dr mgr inż hab doc ks gen płk mjr kpt por św red lek ul al pl os",
+    numeric: "nr s str t art ust pkt poz rys tab zob tel godz tys mln mld zł gr sty lut mar \
+              kwi maj cze lip sie wrz paź lis gru",
+    ambiguous: "itd itp np tj tzn tzw ok wg ww dot jw br ub ubr min r w ds cd cdn m.in \
+                j.w p.n.e n.e",
+    starters: "w we na z ze do od po za przed przy o u i a ale lecz oraz lub czy to ten ta \
+               te tego jak jest był była są nie tak ja ty on ona ono my wy oni one jego jej \
+               ich nasz gdy kiedy jeśli że co kto gdzie dlaczego jednak więc także również \
+               dziś wczoraj jutro",
+    months: "stycznia lutego marca kwietnia maja czerwca lipca sierpnia września \
+             października listopada grudnia styczeń luty marzec kwiecień maj czerwiec \
+             lipiec sierpień wrzesień październik listopad grudzień",
+    ordinal_context: "",
+    ordinal_period: true,
+    ..GENERIC
+};
+
+const DA: ProfileSpec = ProfileSpec {
+    code: "da",
+    titles: "hr fru frk dr prof skt st pastor",
+    numeric: "nr s stk kap art fig tlf bd jan feb mar apr jun jul aug sep sept okt nov dec \
+              kl",
+    ambiguous: "dvs osv mht iflg ca evt inkl ekskl pga vedr jf jvf mv mfl etc mio mia mill \
+                pct kr fx el ang adr afd bl.a f.eks m.m o.l bl f d",
+    starters: "den det de en et jeg du han hun vi i man der her men og eller så da nu også \
+               på med for af til fra om når hvis som hvad hvem hvor hvorfor ikke alle mange \
+               dette denne disse min hans hendes vores efter før under hvordan",
+    months: "januar februar marts april maj juni juli august september oktober november \
+             december jan feb mar apr jun jul aug sep sept okt nov dec",
+    ordinal_context: "den d i på til fra efter før om siden hver sin hans hendes deres vores \
+                      min din det et en",
+    ordinal_period: true,
+    ..GENERIC
+};
+
+const SK: ProfileSpec = ProfileSpec {
+    code: "sk",
+    titles: "p ing mgr bc phdr rndr mudr judr paeddr doc prof dr gen plk mjr npor sv ul nám",
+    numeric: "č s str ods odst písm tel obr tab zv roč jan feb mar apr jún júl aug sep okt \
+              nov dec",
+    ambiguous: "napr atď tzv resp cca min max mil mld tis tj príp vyd zb st r hod t.j a.i \
+                a.s s.r.o",
+    starters: "v vo na s so z zo do od po za pred pri o u k ku a ale aj alebo že to ten tá \
+               toto je bol bola sú nie áno ja ty on ona ono my vy oni jeho jej ich náš keď \
+               ak čo kto kde prečo preto však tiež dnes včera zajtra",
+    months: "januára februára marca apríla mája júna júla augusta septembra októbra \
+             novembra decembra január február marec apríl máj jún júl august september \
+             október november december",
+    ordinal_context: "v vo na do od po za pred pri o k ku s so z zo",
+    ordinal_period: true,
+    ..GENERIC
+};
+
+const CS: ProfileSpec = ProfileSpec {
+    code: "cs",
+    titles: "p pí ing mgr bc phdr rndr mudr judr doc prof dr gen plk mjr sv ul nám",
+    numeric: "č s str odst písm tel obr tab roč led úno bře dub kvě čvn čvc srp zář říj lis \
+              pro",
+    ambiguous: "např atd tzv resp cca min max mil mld tis tj popř r hod t.j a.s s.r.o",
+    starters: "v ve na s se z ze do od po za před při o u k ke a ale i nebo že to ten ta \
+               toto je byl byla jsou ne ano já ty on ona ono my vy oni jeho její jejich náš \
+               když pokud co kdo kde proč proto však také dnes včera zítra",
+    months: "ledna února března dubna května června července srpna září října listopadu \
+             prosince",
+    ordinal_context: "v ve na do od po za před při o k ke s se z ze",
+    ordinal_period: true,
+    ..GENERIC
+};
+
+const PT: ProfileSpec = ProfileSpec {
+    code: "pt",
+    titles: "sr sra srta dr dra prof profa eng arq d exmo exma v",
+    numeric: "n nº n° no p pp pág págs art cap vol fig tel jan fev mar abr mai jun jul ago \
+              set out nov dez",
+    ambiguous: "etc ex av ca cia ltda min máx mín s.a",
+    starters: "o a os as um uma uns umas eu tu ele ela nós vós eles elas este esta isto esse \
+               essa isso aquele aquela mas e ou se não sim em com por para de do da dos das \
+               no na quando como onde que quem porque também além hoje ontem amanhã aqui ali \
+               já meu minha seu sua há é era foi são segundo após durante",
+    months: "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro \
+             dezembro",
+    ordinal_context: "",
+    ordinal_period: false,
+    ..GENERIC
+};
+
+const BG: ProfileSpec = ProfileSpec {
+    code: "bg",
+    // As in Russian, `г.` (year, town) and street abbreviations do not end sentences.
+    titles: "г гг гр г-н г-жа г-ца д-р проф доц акад ген арх инж св ул бул обл кв ж.к",
+    numeric: "стр с т бр чл ал фиг тел № ян фев мар апр авг септ окт ноем дек",
+    ambiguous: "в вж напр др пр млн млрд хил лв ст изд ок сп т.е т.н т.нар и.т.н",
+    starters: "той тя то те аз ти ние вие но и а или в във на с със към по за от до при след \
+               преди когато кога ако как какво къде защо кой така също сега днес вчера утре \
+               тук там вече още всички този тази това тези не да обаче затова",
+    months: "януари февруари март април май юни юли август септември октомври ноември \
+             декември",
+    ordinal_context: "",
+    ordinal_period: false,
+    ..GENERIC
+};
+
+const EL: ProfileSpec = ProfileSpec {
+    code: "el",
+    titles: "κ κα δρ καθ",
+    numeric: "αρ σελ τ κεφ άρθ παρ εικ τηλ ιαν φεβ μαρ απρ ιουν ιουλ αυγ σεπ οκτ νοε δεκ",
+    ambiguous: "κλπ δηλ βλ περ χλμ εκατ δισ ευρ π.χ κ.λπ κ.ά μ.χ π.χ",
+    starters: "ο η το οι τα ένας μια ένα αυτός αυτή αυτό αυτοί εγώ εσύ εμείς εσείς αλλά και ή \
+               όμως στο στη στην στον σε με για από μετά πριν όταν αν πώς τι ποιος πού γιατί \
+               δεν μη είναι ήταν σήμερα χθες αύριο εδώ εκεί",
+    months: "",
+    ordinal_context: "",
+    ordinal_period: false,
+    colon_ends: false,
+    semicolon_asks: true,
+};
+
+const HY: ProfileSpec = ProfileSpec {
+    code: "hy",
+    titles: "թ թթ պրոֆ դոկտ պ տիկ ք փ",
+    numeric: "",
+    ambiguous: "",
+    starters: "",
+    months: "",
+    ordinal_context: "",
+    ordinal_period: false,
+    colon_ends: true,
+    semicolon_asks: false,
 };
 
 /// Rules for a language without its own lists: the language-neutral rules only.
@@ -224,13 +423,17 @@ const GENERIC: ProfileSpec = ProfileSpec {
     months: "",
     ordinal_context: "",
     ordinal_period: false,
+    colon_ends: false,
+    semicolon_asks: false,
 };
 
 static PROFILES: LazyLock<Vec<Profile>> = LazyLock::new(|| {
-    [EN, DE, ES, RU, GENERIC]
-        .iter()
-        .map(ProfileSpec::build)
-        .collect()
+    [
+        EN, DE, ES, RU, FR, IT, NL, PL, DA, SK, BG, EL, HY, PT, CS, GENERIC,
+    ]
+    .iter()
+    .map(ProfileSpec::build)
+    .collect()
 });
 
 /// The profile for an ISO 639-1 code (`en`, `de-AT` and `EN` work too), if pith has one.
@@ -250,7 +453,9 @@ pub(crate) fn generic() -> &'static Profile {
 }
 
 /// Languages with their own abbreviation lists.
-pub const SUPPORTED: &[&str] = &["en", "de", "es", "ru"];
+pub const SUPPORTED: &[&str] = &[
+    "en", "de", "es", "ru", "fr", "it", "nl", "pl", "da", "sk", "bg", "el", "hy", "pt", "cs",
+];
 
 /// How much of a document language identification reads first, and at most: identification
 /// costs about as much as segmenting, per byte read, so it reads a prefix, and a longer one

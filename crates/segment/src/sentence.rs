@@ -41,6 +41,9 @@ static STOP: [bool; 256] = {
     t[b'!' as usize] = true;
     t[b'?' as usize] = true;
     t[b')' as usize] = true;
+    t[b':' as usize] = true; // Armenian full stop, as typed
+    t[b';' as usize] = true; // Greek question mark, as typed
+    t[0xCD] = true; // Greek question mark
     t[0xD6] = true; // Armenian full stop
     t[0xD8] = true; // Arabic question mark
     t[0xDB] = true; // Urdu full stop
@@ -53,7 +56,7 @@ static STOP: [bool; 256] = {
 };
 
 fn is_excl(c: char) -> bool {
-    matches!(c, '!' | '?' | '‼' | '⁇' | '⁈' | '⁉')
+    matches!(c, '!' | '?' | '‼' | '⁇' | '⁈' | '⁉' | '\u{37e}')
 }
 
 /// Terminators of scripts that need no space after them (UAX #29 Sentence_Terminal).
@@ -121,6 +124,11 @@ fn is_opener(c: char) -> bool {
 
 pub(crate) fn is_bullet(c: char) -> bool {
     matches!(c, '•' | '⁃' | '‣' | '◦' | '▪' | '▫' | '●' | '○' | '■' | '□')
+}
+
+/// Han ideographs and Japanese kana, which are written without spaces between sentences.
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF)
 }
 
 fn is_currency(c: char) -> bool {
@@ -231,6 +239,7 @@ impl<'a> Splitter<'a, '_> {
                 b'.' => self.on_period(i),
                 b'!' | b'?' => self.on_excl(i),
                 b')' => self.on_paren(i),
+                b':' | b';' => self.on_colon(i, byte),
                 _ => self.on_char(i),
             };
         }
@@ -564,6 +573,32 @@ impl<'a> Splitter<'a, '_> {
 
     fn on_excl(&mut self, i: usize) -> usize {
         let (j, _, _) = self.skip_closing(i);
+        match self.next_after(j) {
+            Next::Upper(..) | Next::Digit => self.boundary(j),
+            // すごい!ペンです: ideographic text needs no space after an ASCII `!` or `?`.
+            Next::Attached
+                if self.ch(j).is_some_and(is_cjk)
+                    && self.ch_before(i).is_some_and(is_cjk)
+                    && !self.inside_cjk_brackets(i) =>
+            {
+                self.boundary(j)
+            }
+            _ => {}
+        }
+        j.max(i + 1)
+    }
+
+    /// `:` in Armenian and `;` in Greek end sentences as `.` and `?` do elsewhere.
+    fn on_colon(&mut self, i: usize, byte: u8) -> usize {
+        let applies = if byte == b':' {
+            self.p.colon_ends
+        } else {
+            self.p.semicolon_asks
+        };
+        if !applies {
+            return i + 1;
+        }
+        let (j, _, _) = self.skip_closing(i + 1);
         if matches!(self.next_after(j), Next::Upper(..) | Next::Digit) {
             self.boundary(j);
         }
@@ -571,15 +606,60 @@ impl<'a> Splitter<'a, '_> {
     }
 
     fn on_strong(&mut self, i: usize) -> usize {
-        let (j, _, closer) = self.skip_closing(i);
-        match self.next_after(j) {
-            Next::End => {}
-            // 「…。」と言った: a closing bracket followed by text continues the sentence.
-            Next::Attached if closer => {}
-            Next::Lower | Next::Other if closer => {}
-            _ => self.boundary(j),
+        let c = self.ch(i).unwrap_or('.');
+        // A full-width point between digits is a decimal point (３．２９).
+        if c == '．'
+            && self.ch_before(i).is_some_and(char::is_numeric)
+            && self.ch(i + c.len_utf8()).is_some_and(char::is_numeric)
+        {
+            return i + c.len_utf8();
+        }
+        let (j, closer) = self.skip_cjk_closing(i);
+        let next = self.ch(j);
+        let ends = match next {
+            None => false,
+            // 「…。」と言った: a closing bracket followed by text continues the sentence,
+            // unless a new quotation opens.
+            Some(n) if closer && !n.is_whitespace() => is_opener(n),
+            _ => true,
+        };
+        // 《摔跤吧！爸爸》: a terminator inside an open title or quotation bracket.
+        if ends && !self.inside_cjk_brackets(i) {
+            self.boundary(j);
         }
         j.max(i + 1)
+    }
+
+    /// Like [`Self::skip_closing`] for ideographic text, where `“` opens a quotation.
+    fn skip_cjk_closing(&self, mut i: usize) -> (usize, bool) {
+        let mut closer = false;
+        while let Some(c) = self.ch(i) {
+            if matches!(c, '”' | '’' | '"' | '\'') || (is_closer(c) && !matches!(c, '“' | '‘'))
+            {
+                closer = true;
+            } else if !is_terminal(c) {
+                break;
+            }
+            i += c.len_utf8();
+        }
+        (i, closer)
+    }
+
+    /// Whether an ideographic bracket or quotation opened in this sentence before `i` is
+    /// still open.
+    fn inside_cjk_brackets(&self, i: usize) -> bool {
+        let Some(before) = self.s.get(self.sent_start.min(i)..i) else {
+            return false;
+        };
+        let mut depth = 0i32;
+        for c in before.chars() {
+            match c {
+                '《' | '「' | '『' | '（' | '【' | '〈' => depth += 1,
+                '》' | '」' | '』' | '）' | '】' | '〉' => depth -= 1,
+                _ => {}
+            }
+        }
+        depth > 0
     }
 
     fn on_paren(&mut self, i: usize) -> usize {
@@ -858,6 +938,20 @@ mod tests {
     }
 
     #[test]
+    fn greek_semicolon_and_armenian_colon() {
+        assert_eq!(
+            sents("Πού πας; Στο σπίτι.", "el"),
+            ["Πού πας;", "Στο σπίτι."]
+        );
+        assert_eq!(sents("One; Two.", "en"), ["One; Two."]);
+        assert_eq!(
+            sents("Ես տուն եմ գնում: Դու՞ ուր ես գնում:", "hy"),
+            ["Ես տուն եմ գնում:", "Դու՞ ուր ես գնում:"]
+        );
+        assert_eq!(sents("Ժամը 10:30 է:", "hy"), ["Ժամը 10:30 է:"]);
+    }
+
+    #[test]
     fn strong_terminators_need_no_space() {
         assert_eq!(
             sents("今日は晴れです。明日は雨です。", "ja"),
@@ -866,6 +960,14 @@ mod tests {
         assert_eq!(
             sents("「行く。」と彼は言った。", "ja"),
             ["「行く。」と彼は言った。"]
+        );
+        assert_eq!(
+            sents("他在看《快跑！快跑》吗？“是的！”“真的？”", "zh"),
+            ["他在看《快跑！快跑》吗？", "“是的！”", "“真的？”"]
+        );
+        assert_eq!(
+            sents("税率は３．５％です。すごい!本当ですか?", "ja"),
+            ["税率は３．５％です。", "すごい!", "本当ですか?"]
         );
     }
 }
