@@ -176,10 +176,14 @@ fn stage_table<T: serde::de::DeserializeOwned>(
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.inner().to_string();
+        // toml appends "in `key`" on a second line; the key is named separately here.
+        let inner = inner.lines().next().unwrap_or_default().trim().to_string();
         // An unknown field is reported at its parent; the message names the field.
         let key = unknown_field(&inner)
             .map(|f| {
-                if path == "." || path.is_empty() {
+                if path == f || path.ends_with(&format!(".{f}")) {
+                    path.clone()
+                } else if path == "." || path.is_empty() {
                     f.to_string()
                 } else {
                     format!("{path}.{f}")
@@ -221,7 +225,13 @@ fn header_line(text: &str, offset: usize) -> usize {
 /// The line within `span` where `key = ...` (or `key.sub = ...`, or `[...key]`) is written.
 fn find_key_line(text: &str, span: std::ops::Range<usize>, key: &str) -> Option<usize> {
     let start = span.start.min(text.len());
-    let end = span.end.min(text.len());
+    // The span of an array-of-tables entry may cover only its header: the entry runs to the
+    // next `[[` header (its own sub-tables such as `[stage.csv]` included).
+    let end = text
+        .get(start + 1..)
+        .and_then(|rest| rest.find("\n[[").map(|i| start + 1 + i))
+        .unwrap_or(text.len())
+        .max(span.end.min(text.len()));
     let region = text.get(start..end)?;
     let mut offset = start;
     for line in region.split_inclusive('\n') {

@@ -191,16 +191,14 @@ fn dispatch(cli: Cli) -> (Logger, Result<u8>) {
             common,
         } => {
             let log = logger(&common, SummaryTo::Stderr);
-            let r = (|| {
-                let mut cfg = pith_clean::CleanConfig::default();
-                if let Some(m) = min_chars {
-                    cfg.min_chars = m;
-                }
-                if text_format.as_deref() == Some("markdown") {
-                    cfg.text_format = pith_clean::TextFormat::Markdown;
-                }
-                single_stage("clean", StageConfig::Clean(cfg), &io, None, &common, &log)
-            })();
+            let mut cfg = pith_clean::CleanConfig::default();
+            if let Some(m) = min_chars {
+                cfg.min_chars = m;
+            }
+            if text_format.as_deref() == Some("markdown") {
+                cfg.text_format = pith_clean::TextFormat::Markdown;
+            }
+            let r = single_stage("clean", StageConfig::Clean(cfg), &io, None, &common, &log);
             (log, r)
         }
         Command::Dedupe {
@@ -254,32 +252,34 @@ fn dispatch(cli: Cli) -> (Logger, Result<u8>) {
             common,
         } => {
             let log = logger(&common, SummaryTo::Stderr);
-            let r = (|| {
-                let format: Option<ExportFormat> = format
-                    .as_deref()
-                    .map(str::parse)
-                    .transpose()
-                    .map_err(|e: String| anyhow!(e))?;
-                let csv = CsvOptions {
-                    rows: match rows.as_str() {
-                        "sentence" => CsvRows::Sentence,
-                        "chunk" => CsvRows::Chunk,
-                        _ => CsvRows::Document,
-                    },
-                    neutralize_formulas: !keep_formulas,
-                };
-                single_stage(
-                    "export",
-                    StageConfig::Export(export_to(&io, format, csv)),
-                    &io,
-                    Some(()),
-                    &common,
-                    &log,
-                )
-            })();
+            let r = cmd_export(&io, format.as_deref(), &rows, keep_formulas, &common, &log);
             (log, r)
         }
     }
+}
+
+fn cmd_export(
+    io: &StageIo,
+    format: Option<&str>,
+    rows: &str,
+    keep_formulas: bool,
+    common: &Common,
+    log: &Logger,
+) -> Result<u8> {
+    let format: Option<ExportFormat> = format
+        .map(str::parse)
+        .transpose()
+        .map_err(|e: String| anyhow!(e))?;
+    let csv = CsvOptions {
+        rows: match rows {
+            "sentence" => CsvRows::Sentence,
+            "chunk" => CsvRows::Chunk,
+            _ => CsvRows::Document,
+        },
+        neutralize_formulas: !keep_formulas,
+    };
+    let export = StageConfig::Export(export_to(io, format, csv));
+    single_stage("export", export, io, Some(()), common, log)
 }
 
 fn export_to(io: &StageIo, format: Option<ExportFormat>, csv: CsvOptions) -> ExportConfig {
@@ -315,8 +315,10 @@ fn single_stage(
             )),
         });
     }
-    let mut read = pith_read::ReadConfig::default();
-    read.format = io.input_format;
+    let read = pith_read::ReadConfig {
+        format: io.input_format,
+        ..pith_read::ReadConfig::default()
+    };
     let cfg = PipelineConfig {
         source: format!("pith {name}"),
         input: read,

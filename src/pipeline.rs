@@ -180,95 +180,96 @@ pub fn execute(steps: Vec<Step>, settings: RunSettings) -> Result<RunReport> {
     let mut batch_bytes = 0usize;
     const BATCH_BYTES: usize = 64 << 20;
 
-    let mut handle_reject = |r: &Reject, report: &mut RunReport| -> Result<()> {
-        settings.log.reject(r);
-        report.add_reject(r);
-        if let Some(w) = rejects_out.as_mut() {
-            w.write(r).map_err(|e| anyhow!("{e:#}"))?;
-        }
-        Ok(())
-    };
+    {
+        let mut handle_reject = |r: &Reject, report: &mut RunReport| -> Result<()> {
+            settings.log.reject(r);
+            report.add_reject(r);
+            if let Some(w) = rejects_out.as_mut() {
+                w.write(r).map_err(|e| anyhow!("{e:#}"))?;
+            }
+            Ok(())
+        };
 
-    let mut process = |batch: Vec<Document>,
-                       report: &mut RunReport,
-                       handle_reject: &mut dyn FnMut(&Reject, &mut RunReport) -> Result<()>|
-     -> Result<()> {
-        report.documents.read += batch.len() as u64;
-        let mut docs = batch;
-        for (step, sink) in &steps_with_sink {
-            match step {
-                Step::Stage(stage) => {
-                    let verdicts = pool.install(|| stage.process_batch(std::mem::take(&mut docs)));
-                    for v in verdicts {
-                        match v {
-                            Verdict::Keep(d) => docs.push(d),
-                            Verdict::Drop(d, reason) => {
-                                report.add_drop(&reason.stage, &reason.reason);
-                                if let Some(w) = dropped_out.as_mut() {
-                                    w.write(&Dropped {
-                                        dropped: &reason,
-                                        doc: &d,
-                                    })
-                                    .map_err(|e| anyhow!("{e:#}"))?;
+        let mut process = |batch: Vec<Document>,
+                           report: &mut RunReport,
+                           handle_reject: &mut dyn FnMut(&Reject, &mut RunReport) -> Result<()>|
+         -> Result<()> {
+            report.documents.read += batch.len() as u64;
+            let mut docs = batch;
+            for (step, sink) in &steps_with_sink {
+                match step {
+                    Step::Stage(stage) => {
+                        let verdicts =
+                            pool.install(|| stage.process_batch(std::mem::take(&mut docs)));
+                        for v in verdicts {
+                            match v {
+                                Verdict::Keep(d) => docs.push(d),
+                                Verdict::Drop(d, reason) => {
+                                    report.add_drop(&reason.stage, &reason.reason);
+                                    if let Some(w) = dropped_out.as_mut() {
+                                        w.write(&Dropped {
+                                            dropped: &reason,
+                                            doc: &d,
+                                        })
+                                        .map_err(|e| anyhow!("{e:#}"))?;
+                                    }
                                 }
-                            }
-                            Verdict::Reject(r) => {
-                                report.documents.rejected += 1;
-                                handle_reject(&r, report)?;
+                                Verdict::Reject(r) => {
+                                    report.documents.rejected += 1;
+                                    handle_reject(&r, report)?;
+                                }
                             }
                         }
                     }
-                }
-                Step::Export(_) => {
-                    let idx = sink.expect("export steps always have a sink");
-                    for d in &docs {
-                        sinks[idx].write(d).map_err(|e| anyhow!("{e:#}"))?;
+                    Step::Export(_) => {
+                        let idx = sink.expect("export steps always have a sink");
+                        for d in &docs {
+                            sinks[idx].write(d).map_err(|e| anyhow!("{e:#}"))?;
+                        }
                     }
                 }
             }
-        }
-        report.documents.written += docs.len() as u64;
-        Ok(())
-    };
+            report.documents.written += docs.len() as u64;
+            Ok(())
+        };
 
-    for msg in rx {
-        match msg {
-            Msg::Total { files, bytes } => {
-                report.inputs.files = files;
-                report.inputs.bytes = bytes;
-                if let Some(p) = &progress {
-                    p.set_length(bytes);
-                }
-            }
-            Msg::FileStart(counter) => current = Some(counter),
-            Msg::FileDone(bytes) => {
-                done_bytes += bytes;
-                current = None;
-            }
-            Msg::Item(Item::Skip(reason)) => {
-                *report.skipped.entry(reason.to_string()).or_default() += 1;
-            }
-            Msg::Item(Item::Reject(r)) => handle_reject(&r, &mut report)?,
-            Msg::Item(Item::Doc(doc)) => {
-                batch_bytes += doc.content_len();
-                batch.push(*doc);
-                if batch.len() >= batch_size || batch_bytes >= BATCH_BYTES {
-                    process(std::mem::take(&mut batch), &mut report, &mut handle_reject)?;
-                    batch_bytes = 0;
+        for msg in rx {
+            match msg {
+                Msg::Total { files, bytes } => {
+                    report.inputs.files = files;
+                    report.inputs.bytes = bytes;
                     if let Some(p) = &progress {
-                        let cur = current.as_ref().map_or(0, |c| c.load(Ordering::Relaxed));
-                        p.set_position(done_bytes + cur);
-                        p.set_message(format!("{} docs", report.documents.read));
+                        p.set_length(bytes);
+                    }
+                }
+                Msg::FileStart(counter) => current = Some(counter),
+                Msg::FileDone(bytes) => {
+                    done_bytes += bytes;
+                    current = None;
+                }
+                Msg::Item(Item::Skip(reason)) => {
+                    *report.skipped.entry(reason.to_string()).or_default() += 1;
+                }
+                Msg::Item(Item::Reject(r)) => handle_reject(&r, &mut report)?,
+                Msg::Item(Item::Doc(doc)) => {
+                    batch_bytes += doc.content_len();
+                    batch.push(*doc);
+                    if batch.len() >= batch_size || batch_bytes >= BATCH_BYTES {
+                        process(std::mem::take(&mut batch), &mut report, &mut handle_reject)?;
+                        batch_bytes = 0;
+                        if let Some(p) = &progress {
+                            let cur = current.as_ref().map_or(0, |c| c.load(Ordering::Relaxed));
+                            p.set_position(done_bytes + cur);
+                            p.set_message(format!("{} docs", report.documents.read));
+                        }
                     }
                 }
             }
         }
+        if !batch.is_empty() {
+            process(std::mem::take(&mut batch), &mut report, &mut handle_reject)?;
+        }
     }
-    if !batch.is_empty() {
-        process(std::mem::take(&mut batch), &mut report, &mut handle_reject)?;
-    }
-    drop(process);
-    drop(handle_reject);
     for (step, _) in &steps_with_sink {
         if let Step::Stage(s) = step {
             s.finish()

@@ -1,0 +1,143 @@
+//! The command-line contract: exit codes, `check`, logging modes.
+
+use crate::common::*;
+
+const MINIMAL: &str = "[input]\npaths = [\"in\"]\n\n[[stage]]\nkind = \"clean\"\n\n[[stage]]\nkind = \"export\"\npath = \"out/c.jsonl\"\n";
+
+fn setup(config: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("in")).expect("mkdir");
+    std::fs::write(dir.path().join("in/a.html"), news_page("Bridge", &STORY_A)).expect("write");
+    std::fs::write(dir.path().join("pipeline.toml"), config).expect("write");
+    dir
+}
+
+#[test]
+fn check_accepts_the_shipped_pipeline() {
+    let out = run_in(&repo(), &["check"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("ok"));
+}
+
+#[test]
+fn check_names_file_line_and_key() {
+    let dir = setup(&MINIMAL.replace(
+        "kind = \"clean\"",
+        "kind = \"clean\"\nmin_chars = 10\nmin_chrs = 5",
+    ));
+    let out = run_in(dir.path(), &["check"]);
+    assert_eq!(code(&out), 1);
+    let err = stderr(&out);
+    assert!(err.contains("pipeline.toml:7: key `min_chrs`"), "{err}");
+
+    let dir = setup(&MINIMAL.replace(
+        "kind = \"clean\"",
+        "kind = \"clean\"\ntext_format = \"html\"",
+    ));
+    let out = run_in(dir.path(), &["check"]);
+    assert!(
+        stderr(&out).contains("pipeline.toml:6: key `text_format`"),
+        "{}",
+        stderr(&out)
+    );
+
+    let dir = setup(&MINIMAL.replace("[input]", "[inputs]"));
+    let out = run_in(dir.path(), &["check"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains("pipeline.toml:1:"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn bad_config_fails_before_reading_data() {
+    let dir = setup(&MINIMAL.replace("kind = \"clean\"", "kind = \"clean\"\nmin_chars = -4"));
+    let out = run_in(dir.path(), &["run"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains("pipeline.toml:6: key `min_chars`"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        !dir.path().join("out").exists(),
+        "nothing is written for a bad config"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = run_in(&repo(), &["run", "--no-such-flag"]);
+    assert_eq!(code(&out), 2);
+    let out = run_in(&repo(), &["frobnicate"]);
+    assert_eq!(code(&out), 2);
+}
+
+#[test]
+fn unwritable_output_exits_1() {
+    let dir = setup(MINIMAL);
+    std::fs::write(dir.path().join("blocker"), "a file, not a directory").expect("write");
+    let out = run_in(dir.path(), &["run", "--output", "blocker/c.jsonl"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("blocker"), "{}", stderr(&out));
+}
+
+#[test]
+fn rejects_exit_3_and_json_logs() {
+    let dir = setup(MINIMAL);
+    std::fs::write(
+        dir.path().join("in/bad.jsonl"),
+        "{\"id\": 1, \"text\": \"ok text\"}\n{broken\n",
+    )
+    .expect("write");
+    let out = run_in(dir.path(), &["run", "--log-format", "json"]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    let reject_line = stderr(&out)
+        .lines()
+        .find(|l| l.contains("\"reject\""))
+        .map(str::to_string)
+        .expect("a JSON reject line");
+    let v: serde_json::Value = serde_json::from_str(&reject_line).expect("json");
+    assert_eq!(v["reason"], "invalid_json");
+    assert_eq!(v["record"], "line 2");
+    let summary: serde_json::Value =
+        serde_json::from_str(stdout(&out).trim()).expect("json summary");
+    assert_eq!(summary["exit_code"], 3);
+}
+
+#[test]
+fn quiet_prints_no_summary() {
+    let dir = setup(MINIMAL);
+    let out = run_in(dir.path(), &["run", "--quiet"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).is_empty());
+    assert!(stderr(&out).is_empty());
+}
+
+#[test]
+fn threads_flag_gives_the_same_output() {
+    let dir = setup(MINIMAL);
+    for i in 0..6 {
+        std::fs::write(
+            dir.path().join(format!("in/p{i}.html")),
+            news_page(&format!("Story {i}"), &STORY_B),
+        )
+        .expect("write");
+    }
+    let one = run_in(
+        dir.path(),
+        &["run", "--threads", "1", "--output", "one.jsonl"],
+    );
+    let two = run_in(
+        dir.path(),
+        &["run", "--threads", "2", "--output", "two.jsonl"],
+    );
+    assert_eq!(code(&one), 0);
+    assert_eq!(code(&two), 0);
+    assert_eq!(
+        std::fs::read(dir.path().join("one.jsonl")).expect("one"),
+        std::fs::read(dir.path().join("two.jsonl")).expect("two")
+    );
+}

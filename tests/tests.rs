@@ -1,0 +1,7 @@
+//! Integration tests: each runs the real `pith` binary in a fresh temporary directory.
+
+mod common;
+
+mod bad_input;
+mod cli;
+mod pipeline;
