@@ -363,6 +363,22 @@ fn main() {
         .chunks(8 << 10)
         .map(|c| String::from_utf8_lossy(c).into_owned())
         .collect();
+    let reliable = docs
+        .iter()
+        .filter(|d| pith_segment::detect_language(d).is_some_and(|g| g.reliable))
+        .count();
+    let (wall, cpu, _) = time_best(|| {
+        docs.iter()
+            .filter_map(|d| pith_segment::detect_language(d))
+            .count()
+    });
+    println!(
+        "language id alone: {:.1} us per document CPU ({:.1} us wall; {reliable}/{} reliable)",
+        cpu * 1e6 / docs.len() as f64,
+        wall * 1e6 / docs.len() as f64,
+        docs.len()
+    );
+
     let total: usize = docs.iter().map(String::len).sum();
     print_rate(
         "segment stage, 8 KB docs, with language id",

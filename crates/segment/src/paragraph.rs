@@ -64,12 +64,27 @@ fn line_text<'t>(text: &'t str, l: &Line) -> &'t str {
     text.get(l.start..l.end).unwrap_or_default()
 }
 
+/// Longest line, in chars, of text hard-wrapped at a fixed width.
+const WRAP_MAX_CHARS: usize = 130;
+
+/// Whether the lines of a block are hard-wrapped prose (every line but the last close to the
+/// longest, none longer than a terminal), where a line break means nothing; otherwise each
+/// line break in a block is meaningful (`<br>`, one item or paragraph per line).
+fn hard_wrapped(lengths: &[usize], longest: usize) -> bool {
+    lengths.len() >= 2
+        && longest <= WRAP_MAX_CHARS
+        && lengths[..lengths.len() - 1]
+            .iter()
+            .all(|&n| n * 10 >= longest * 6)
+}
+
 fn flush_block(text: &str, block: &[Line], out: &mut Vec<Span>) {
-    let longest = block
+    let lengths: Vec<usize> = block
         .iter()
         .map(|l| line_text(text, l).chars().count())
-        .max()
-        .unwrap_or(0);
+        .collect();
+    let longest = lengths.iter().copied().max().unwrap_or(0);
+    let wrapped = hard_wrapped(&lengths, longest);
     let mut current: Option<(usize, usize, Kind)> = None;
     let close = |cur: &mut Option<(usize, usize, Kind)>, out: &mut Vec<Span>| {
         if let Some((s, e, k)) = cur.take() {
@@ -96,14 +111,16 @@ fn flush_block(text: &str, block: &[Line], out: &mut Vec<Span>) {
         let next_opens = next.is_none_or(|n| !n.starts_with(char::is_lowercase));
         // In a multi-line block a heading is clearly shorter than the block's lines, so the
         // first line of hard-wrapped prose is not taken for one.
-        let short = block.len() == 1 || t.chars().count() * 10 <= longest * 6;
+        let short = !wrapped || t.chars().count() * 10 <= longest * 6;
         if is_heading_text(t) && prev_closed && next_opens && short {
             close(&mut current, out);
             out.push(span(text, line.start, line.end, Some(Kind::Heading.name())));
             continue;
         }
         match current {
-            Some((s, _, Kind::Paragraph)) => current = Some((s, line.end, Kind::Paragraph)),
+            Some((s, _, Kind::Paragraph)) if wrapped => {
+                current = Some((s, line.end, Kind::Paragraph));
+            }
             _ => {
                 close(&mut current, out);
                 current = Some((line.start, line.end, Kind::Paragraph));
@@ -224,6 +241,16 @@ mod tests {
             kinds("lower case line"),
             pairs(&[("paragraph", "lower case line")])
         );
+    }
+
+    #[test]
+    fn line_breaks_count_unless_the_block_is_hard_wrapped() {
+        let text = "Posted by Ana on Monday\nThe shop opens at nine and closes when the last \
+                    customer has gone home for the night\nPrices are low";
+        assert_eq!(split_paragraphs(text).len(), 3);
+        let wrapped = "The shop opens at nine and closes when the last customer has\ngone \
+                       home for the night. Prices are low and the staff are\nfriendly.";
+        assert_eq!(split_paragraphs(wrapped).len(), 1);
     }
 
     #[test]
