@@ -61,12 +61,16 @@ enum Command {
         #[arg(long, short = 'o')]
         output: Option<PathBuf>,
         #[command(flatten)]
+        input: InputFormat,
+        #[command(flatten)]
         common: Common,
     },
     /// Extract the main text of pages and text dumps (JSONL out).
     Clean {
         #[command(flatten)]
         io: StageIo,
+        #[command(flatten)]
+        input: InputFormat,
         /// Drop documents with fewer clean characters than this.
         #[arg(long)]
         min_chars: Option<usize>,
@@ -80,6 +84,8 @@ enum Command {
     Dedupe {
         #[command(flatten)]
         io: StageIo,
+        #[command(flatten)]
+        input: InputFormat,
         /// Keep every document and only annotate the decision.
         #[arg(long)]
         annotate: bool,
@@ -90,6 +96,8 @@ enum Command {
     Segment {
         #[command(flatten)]
         io: StageIo,
+        #[command(flatten)]
+        input: InputFormat,
         /// Chunk size (in --chunk-unit); no chunks unless set.
         #[arg(long)]
         chunk_size: Option<usize>,
@@ -125,6 +133,14 @@ enum Command {
     },
 }
 
+/// `--format`: forces the input format.
+#[derive(Args, Clone)]
+struct InputFormat {
+    /// Force the input format: html, text, jsonl or warc (default: by extension, then content).
+    #[arg(long = "format", alias = "input-format", value_name = "FORMAT")]
+    format: Option<pith_read::Format>,
+}
+
 /// Inputs and output of a single-stage command.
 #[derive(Args, Clone)]
 struct StageIo {
@@ -133,9 +149,6 @@ struct StageIo {
     /// Output file (`.jsonl`, `.jsonl.gz`, `.jsonl.zst`, `.csv`); standard output if absent.
     #[arg(long, short = 'o')]
     output: Option<PathBuf>,
-    /// Force the input format: html, text, jsonl or warc.
-    #[arg(long = "input-format")]
-    input_format: Option<pith_read::Format>,
     /// Where rejected inputs go (default: `<output>.rejects.jsonl` when --output is a file).
     #[arg(long)]
     rejects: Option<PathBuf>,
@@ -170,10 +183,11 @@ fn dispatch(cli: Cli) -> (Logger, Result<u8>) {
             config,
             inputs,
             output,
+            input,
             common,
         } => {
             let log = logger(&common, SummaryTo::Stdout);
-            let r = cmd_run(&config, inputs, output, &common, &log);
+            let r = cmd_run(&config, inputs, output, input.format, &common, &log);
             (log, r)
         }
         Command::Check { config } => {
@@ -186,6 +200,7 @@ fn dispatch(cli: Cli) -> (Logger, Result<u8>) {
         }
         Command::Clean {
             io,
+            input,
             min_chars,
             text_format,
             common,
@@ -198,11 +213,20 @@ fn dispatch(cli: Cli) -> (Logger, Result<u8>) {
             if text_format.as_deref() == Some("markdown") {
                 cfg.text_format = pith_clean::TextFormat::Markdown;
             }
-            let r = single_stage("clean", StageConfig::Clean(cfg), &io, None, &common, &log);
+            let r = single_stage(
+                "clean",
+                StageConfig::Clean(cfg),
+                &io,
+                input.format,
+                false,
+                &common,
+                &log,
+            );
             (log, r)
         }
         Command::Dedupe {
             io,
+            input,
             annotate,
             common,
         } => {
@@ -211,11 +235,20 @@ fn dispatch(cli: Cli) -> (Logger, Result<u8>) {
                 annotate,
                 ..pith_dedupe::DedupeConfig::default()
             };
-            let r = single_stage("dedupe", StageConfig::Dedupe(cfg), &io, None, &common, &log);
+            let r = single_stage(
+                "dedupe",
+                StageConfig::Dedupe(cfg),
+                &io,
+                input.format,
+                false,
+                &common,
+                &log,
+            );
             (log, r)
         }
         Command::Segment {
             io,
+            input,
             chunk_size,
             chunk_overlap,
             chunk_unit,
@@ -238,7 +271,8 @@ fn dispatch(cli: Cli) -> (Logger, Result<u8>) {
                 "segment",
                 StageConfig::Segment(cfg),
                 &io,
-                None,
+                input.format,
+                false,
                 &common,
                 &log,
             );
@@ -279,7 +313,7 @@ fn cmd_export(
         neutralize_formulas: !keep_formulas,
     };
     let export = StageConfig::Export(export_to(io, format, csv));
-    single_stage("export", export, io, Some(()), common, log)
+    single_stage("export", export, io, None, true, common, log)
 }
 
 fn export_to(io: &StageIo, format: Option<ExportFormat>, csv: CsvOptions) -> ExportConfig {
@@ -297,7 +331,8 @@ fn single_stage(
     name: &str,
     stage: StageConfig,
     io: &StageIo,
-    is_export: Option<()>,
+    input_format: Option<pith_read::Format>,
+    is_export: bool,
     common: &Common,
     log: &Logger,
 ) -> Result<u8> {
@@ -305,7 +340,7 @@ fn single_stage(
         line: 0,
         config: stage,
     }];
-    if is_export.is_none() {
+    if !is_export {
         stages.push(StageSpec {
             line: 0,
             config: StageConfig::Export(export_to(
@@ -316,7 +351,7 @@ fn single_stage(
         });
     }
     let read = pith_read::ReadConfig {
-        format: io.input_format,
+        format: input_format,
         ..pith_read::ReadConfig::default()
     };
     let cfg = PipelineConfig {
@@ -372,10 +407,14 @@ fn cmd_run(
     config: &Path,
     inputs: Vec<String>,
     output: Option<PathBuf>,
+    format: Option<pith_read::Format>,
     common: &Common,
     log: &Logger,
 ) -> Result<u8> {
     let mut cfg = PipelineConfig::load(config)?;
+    if format.is_some() {
+        cfg.input.format = format;
+    }
     if !inputs.is_empty() {
         cfg.input.paths = inputs;
     }

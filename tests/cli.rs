@@ -141,3 +141,42 @@ fn threads_flag_gives_the_same_output() {
         std::fs::read(dir.path().join("two.jsonl")).expect("two")
     );
 }
+
+#[test]
+fn format_flag_forces_the_input_format() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let markup = format!("<p>{}</p>\n<p>{}</p>\n", STORY_B[0], STORY_B[1]);
+    std::fs::write(dir.path().join("page.data"), &markup).expect("write");
+    let as_html = run_in(dir.path(), &["clean", "page.data", "--format", "html"]);
+    assert_eq!(code(&as_html), 0, "{}", stderr(&as_html));
+    assert!(!stdout(&as_html).contains("<p>"));
+    let as_text = run_in(
+        dir.path(),
+        &["clean", "page.data", "--format", "text", "--min-chars", "0"],
+    );
+    assert_eq!(code(&as_text), 0, "{}", stderr(&as_text));
+    let doc: serde_json::Value = serde_json::from_str(stdout(&as_text).trim()).expect("json");
+    assert_eq!(doc["meta"]["format"], "text");
+}
+
+#[test]
+fn progress_bar_on_a_terminal_does_not_break_the_run() {
+    // `script` gives pith a pseudo-terminal; skip where it is not installed.
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        return;
+    }
+    let dir = setup(MINIMAL);
+    let cmd = format!("{} run", env!("CARGO_BIN_EXE_pith"));
+    let out = std::process::Command::new("script")
+        .current_dir(dir.path())
+        .args(["-qec", &cmd, "/dev/null"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("script runs");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(dir.path().join("out/c.jsonl").exists());
+}
