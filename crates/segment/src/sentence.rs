@@ -178,6 +178,8 @@ enum ListStyle {
 #[derive(Debug, Clone, Copy)]
 struct ListState {
     style: ListStyle,
+    /// Lettered with roman numerals (`i.`, `ii.`, `iii.`).
+    roman: bool,
     /// The next number, or the next letter as a char code.
     next: u32,
 }
@@ -489,6 +491,12 @@ impl<'a> Splitter<'a, '_> {
         letters || number
     }
 
+    /// A capital followed by a lower-case letter at `i`.
+    fn capitalised_word_at(&self, i: usize) -> bool {
+        let mut cs = self.s.get(i..).unwrap_or_default().chars();
+        matches!((cs.next(), cs.next()), (Some(a), Some(b)) if a.is_uppercase() && b.is_lowercase())
+    }
+
     /// Handles `1.` / `a.` / `1.)` markers before the period at `dot`: a marker that opens the
     /// sentence never ends it, and the next marker of a paragraph-initial list starts a new
     /// sentence.
@@ -506,7 +514,8 @@ impl<'a> Splitter<'a, '_> {
                 ListStyle::NumDotParen => paren_follows,
                 _ => false,
             };
-            if style_fits && a > self.sent_start && list_value(word) == Some(list.next) {
+            if style_fits && a > self.sent_start && list_value(word, list.roman) == Some(list.next)
+            {
                 let t = self.token_start(dot);
                 self.boundary(t);
                 self.list = Some(ListState {
@@ -516,7 +525,12 @@ impl<'a> Splitter<'a, '_> {
                 return true;
             }
         }
-        self.is_sentence_initial(a)
+        let initial = self.is_sentence_initial(a);
+        if initial && self.list.is_none() {
+            // A list can also start after a sentence: "Steps: 1. Mix 2. Bake".
+            self.list = self.detect_list(a);
+        }
+        initial
     }
 
     fn period_ends_sentence(&mut self, a: usize, e: usize, next: Next) -> bool {
@@ -575,6 +589,13 @@ impl<'a> Splitter<'a, '_> {
         let (j, _, _) = self.skip_closing(i);
         match self.next_after(j) {
             Next::Upper(..) | Next::Digit => self.boundary(j),
+            // "Who is it?Ana is." A missing space before a capitalised word.
+            Next::Attached
+                if self.capitalised_word_at(j)
+                    && self.ch_before(i).is_some_and(char::is_alphabetic) =>
+            {
+                self.boundary(j)
+            }
             // すごい!ペンです: ideographic text needs no space after an ASCII `!` or `?`.
             Next::Attached
                 if self.ch(j).is_some_and(is_cjk)
@@ -663,11 +684,20 @@ impl<'a> Splitter<'a, '_> {
     }
 
     fn on_paren(&mut self, i: usize) -> usize {
+        if self.list.is_none() {
+            let t = self.token_start(i);
+            if self.is_sentence_initial(t) {
+                self.list = self.detect_list(t);
+            }
+        }
         if let Some(list) = self.list {
             if matches!(list.style, ListStyle::NumParen | ListStyle::AlphaParen) {
                 let t = self.token_start(i);
                 let word = self.s.get(t..i).unwrap_or_default();
-                if t > self.sent_start && is_marker(word) && list_value(word) == Some(list.next) {
+                if t > self.sent_start
+                    && is_marker(word)
+                    && list_value(word, list.roman) == Some(list.next)
+                {
                     self.boundary(t);
                     self.list = Some(ListState {
                         next: list.next + 1,
@@ -709,46 +739,47 @@ impl<'a> Splitter<'a, '_> {
         if is_bullet(first) {
             return Some(ListState {
                 style: ListStyle::Bullet,
+                roman: false,
                 next: 0,
             });
         }
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        let (value, after) = if (1..=3).contains(&digits) {
-            let v: u32 = rest.get(..digits)?.parse().ok()?;
-            (v, digits)
-        } else if first.is_ascii_alphabetic() {
-            (first as u32, 1)
+        let letters = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
+        let (value, after, roman) = if (1..=3).contains(&digits) {
+            (rest.get(..digits)?.parse().ok()?, digits, false)
+        } else if letters == 1 && matches!(first, 'i' | 'I') {
+            // An alphabetical list does not start at i: a roman one does.
+            (1, 1, true)
+        } else if letters == 1 {
+            (first as u32, 1, false)
         } else {
             return None;
         };
         let tail = rest.get(after..)?;
-        let numeric = digits > 0;
-        let (style, len) = if tail.starts_with(".)") && numeric {
+        let numbered = digits > 0 || roman;
+        let (style, len) = if tail.starts_with(".)") && numbered {
             (ListStyle::NumDotParen, 2)
         } else if tail.starts_with('.') {
-            (
-                if numeric {
-                    ListStyle::NumDot
-                } else {
-                    ListStyle::AlphaDot
-                },
-                1,
-            )
+            let style = if numbered {
+                ListStyle::NumDot
+            } else {
+                ListStyle::AlphaDot
+            };
+            (style, 1)
         } else if tail.starts_with(')') {
-            (
-                if numeric {
-                    ListStyle::NumParen
-                } else {
-                    ListStyle::AlphaParen
-                },
-                1,
-            )
+            let style = if numbered {
+                ListStyle::NumParen
+            } else {
+                ListStyle::AlphaParen
+            };
+            (style, 1)
         } else {
             return None;
         };
         let spaced = tail.get(len..)?.starts_with(char::is_whitespace);
         spaced.then_some(ListState {
             style,
+            roman,
             next: value + 1,
         })
     }
@@ -770,15 +801,39 @@ fn is_marker(word: &str) -> bool {
 }
 
 /// The value a marker stands for in a list sequence (a number, or a letter's code).
-fn list_value(word: &str) -> Option<u32> {
+fn list_value(word: &str, roman: bool) -> Option<u32> {
     if let Ok(v) = word.parse::<u32>() {
         return Some(v);
+    }
+    if roman {
+        return roman_value(word);
     }
     let mut chars = word.chars();
     match (chars.next(), chars.next()) {
         (Some(c), None) if c.is_ascii_alphabetic() => Some(c as u32),
         _ => None,
     }
+}
+
+/// The value of a small roman numeral (`i` to `xxxix`), in either case.
+fn roman_value(word: &str) -> Option<u32> {
+    let mut total = 0;
+    let mut prev = 0;
+    for b in word.bytes().rev() {
+        let v = match b.to_ascii_lowercase() {
+            b'i' => 1,
+            b'v' => 5,
+            b'x' => 10,
+            _ => return None,
+        };
+        if v < prev {
+            total -= v;
+        } else {
+            total += v;
+            prev = v;
+        }
+    }
+    (total > 0).then_some(total)
 }
 
 /// `U.S`, `a.m`, `Ph.D`, `куб.м`: letter groups of at most three, joined by periods.
