@@ -291,8 +291,9 @@ impl<'a> Splitter<'a, '_> {
         }
         let k = self.skip_ws(j);
         let mut m = k;
+        // Openers, and the space French sets inside guillemets (`« Oui »`).
         while let Some(c) = self.ch(m) {
-            if !is_opener(c) {
+            if !(is_opener(c) || (m > k && c.is_whitespace())) {
                 break;
             }
             m += c.len_utf8();
@@ -378,6 +379,12 @@ impl<'a> Splitter<'a, '_> {
         }
         if let Some(class) = self.p.abbrev(lower_into(&mut self.buf, word)) {
             return Word::Abbrev(class);
+        }
+        // Elided articles: French and Italian `l'art.`, `d'env.`.
+        if let Some((_, tail)) = word.rsplit_once(['\'', '’']) {
+            if let Some(class) = self.p.abbrev(lower_into(&mut self.buf, tail)) {
+                return Word::Abbrev(class);
+            }
         }
         let mut chars = word.chars();
         if let (Some(c), None) = (chars.next(), chars.next()) {
@@ -989,6 +996,18 @@ mod tests {
         assert_eq!(
             sents("«Ты где? – спросил он. – Уже поздно». Она молчала.", "ru"),
             ["«Ты где? – спросил он. – Уже поздно».", "Она молчала."]
+        );
+    }
+
+    #[test]
+    fn guillemets_with_inner_spaces_and_elided_abbreviations() {
+        assert_eq!(
+            sents("Il est parti. « Adieu. À demain », dit-elle.", "fr"),
+            ["Il est parti.", "« Adieu.", "À demain », dit-elle."]
+        );
+        assert_eq!(
+            sents("Si veda l'art. 7 della legge.", "it"),
+            ["Si veda l'art. 7 della legge."]
         );
     }
 
