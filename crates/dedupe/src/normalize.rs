@@ -1,53 +1,147 @@
-//! Text normalisation before hashing. The version is stored with any persisted hashes, so a
-//! change here invalidates old state instead of silently mismatching it.
+//! Text normalisation before hashing: NFKC, lower case, punctuation and symbols as word
+//! separators, whitespace folded to one space, optionally every digit mapped to `0`.
+//!
+//! The version is stored with any persisted state, so a change here invalidates old state
+//! instead of silently mismatching it.
 
 use serde::Deserialize;
 use unicode_normalization::UnicodeNormalization;
 
 /// Bumped whenever `normalize` changes its output for some input.
-pub const NORMALIZE_VERSION: u32 = 1;
+pub const NORMALIZE_VERSION: u32 = 2;
 
-#[derive(Debug, Clone, Deserialize)]
+/// The `[normalize]` table of the dedupe stage.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct NormalizeConfig {
-    /// Drop punctuation (Unicode categories P*).
+    /// Treat punctuation and symbols (anything not a letter, digit or mark) as a word
+    /// separator, so curly and straight quotes, `…` and `...`, and dash styles compare equal.
     pub punctuation: bool,
-    /// Map every digit to `0`.
+    /// Map every digit to `0`, so dates and counters in templates compare equal.
     pub digits: bool,
 }
 
 impl Default for NormalizeConfig {
     fn default() -> Self {
         NormalizeConfig {
-            punctuation: false,
-            digits: false,
+            punctuation: true,
+            digits: true,
         }
     }
 }
 
-/// NFKC, lower case, whitespace runs folded to one space; optionally punctuation and digits.
+/// Normalises a whole text (line breaks become spaces).
 pub fn normalize(text: &str, cfg: &NormalizeConfig) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut pending_space = false;
-    for c in text.nfkc().flat_map(char::to_lowercase) {
-        if c.is_whitespace() {
-            pending_space = !out.is_empty();
-            continue;
+    normalize_into(text, cfg, &mut out);
+    out
+}
+
+/// Appends the normalised form of `text` to `out`: words separated by one space, no leading or
+/// trailing space. Returns the number of words appended.
+pub fn normalize_into(text: &str, cfg: &NormalizeConfig, out: &mut String) -> usize {
+    let mut w = Writer {
+        out,
+        cfg,
+        pending_space: false,
+        in_word: false,
+        words: 0,
+        start: 0,
+    };
+    w.start = w.out.len();
+    if text.is_ascii() {
+        // NFKC is the identity on ASCII: skip the decomposition machinery (the common case).
+        for b in text.bytes() {
+            w.push(char::from(b));
         }
-        if cfg.punctuation && c.is_ascii_punctuation() {
-            continue;
-        }
-        if pending_space {
-            out.push(' ');
-            pending_space = false;
-        }
-        if cfg.digits && c.is_numeric() {
-            out.push('0');
-        } else {
-            out.push(c);
+    } else {
+        for c in text.nfkc() {
+            w.push(c);
         }
     }
-    out
+    w.words
+}
+
+struct Writer<'a> {
+    out: &'a mut String,
+    cfg: &'a NormalizeConfig,
+    pending_space: bool,
+    in_word: bool,
+    words: usize,
+    start: usize,
+}
+
+impl Writer<'_> {
+    #[inline]
+    fn push(&mut self, c: char) {
+        if c.is_whitespace() {
+            self.break_word();
+            return;
+        }
+        let c = if c.is_ascii() {
+            c.to_ascii_lowercase()
+        } else if c.is_uppercase() {
+            // Multi-char lowercase mappings are rare; take the first char (stable either way).
+            c.to_lowercase().next().unwrap_or(c)
+        } else {
+            c
+        };
+        if !c.is_alphanumeric() && !is_mark(c) {
+            if self.cfg.punctuation {
+                self.break_word();
+                return;
+            }
+        } else if is_ideograph(c) {
+            // Scripts written without spaces: every ideograph or kana is its own word, so
+            // shingles still work on them.
+            self.break_word();
+            self.emit(c);
+            self.break_word();
+            return;
+        }
+        let c = if self.cfg.digits && c.is_numeric() {
+            '0'
+        } else {
+            c
+        };
+        self.emit(c);
+    }
+
+    #[inline]
+    fn emit(&mut self, c: char) {
+        if !self.in_word {
+            if self.pending_space || self.out.len() > self.start {
+                self.out.push(' ');
+            }
+            self.pending_space = false;
+            self.in_word = true;
+            self.words += 1;
+        }
+        self.out.push(c);
+    }
+
+    #[inline]
+    fn break_word(&mut self) {
+        if self.in_word {
+            self.in_word = false;
+            self.pending_space = true;
+        }
+    }
+}
+
+/// Combining marks (Mn, Mc, Me) that `is_alphanumeric` does not cover, in the main blocks.
+fn is_mark(c: char) -> bool {
+    matches!(c as u32,
+        0x0300..=0x036F | 0x0483..=0x0489 | 0x0591..=0x05C7 | 0x0610..=0x061A | 0x064B..=0x065F
+        | 0x0900..=0x0903 | 0x093A..=0x094F | 0x0951..=0x0957 | 0x0981..=0x0983 | 0x09BC..=0x09D7
+        | 0x0E31..=0x0E3A | 0x0E47..=0x0E4E | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF
+        | 0xFE20..=0xFE2F)
+}
+
+/// Han ideographs, kana: scripts that do not separate words with spaces.
+fn is_ideograph(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
 
 /// 128-bit XXH3 of the normalised text.
@@ -61,12 +155,46 @@ mod tests {
 
     #[test]
     fn folds_case_width_and_space() {
-        let c = NormalizeConfig::default();
-        assert_eq!(normalize("  Ｈello\u{a0}\n World ", &c), "hello world");
         let c = NormalizeConfig {
-            punctuation: true,
-            digits: true,
+            punctuation: false,
+            digits: false,
         };
-        assert_eq!(normalize("It's 2024!", &c), "its 0000");
+        assert_eq!(normalize("  Ｈello\u{a0}\n World ", &c), "hello world");
+        assert_eq!(normalize("It's 2024!", &c), "it's 2024!");
+        let c = NormalizeConfig::default();
+        assert_eq!(normalize("It's 2024!", &c), "it s 0000");
+    }
+
+    #[test]
+    fn quote_dash_and_ellipsis_styles_compare_equal() {
+        let c = NormalizeConfig::default();
+        let a = normalize(
+            "\u{201c}Well\u{201d} \u{2014} she said\u{2026} It\u{2019}s ok",
+            &c,
+        );
+        let b = normalize("\"Well\" -- she said... It's ok", &c);
+        assert_eq!(a, b);
+        assert_eq!(a, "well she said it s ok");
+    }
+
+    #[test]
+    fn nfd_and_nfc_compare_equal_and_upper_case_folds() {
+        let c = NormalizeConfig::default();
+        let nfc = "Caf\u{e9} \u{dc}BER";
+        let nfd = "Cafe\u{301} U\u{308}ber";
+        assert_eq!(normalize(nfc, &c), normalize(nfd, &c));
+        assert_eq!(normalize(nfc, &c), "caf\u{e9} \u{fc}ber");
+    }
+
+    #[test]
+    fn ideographs_become_words_and_counts_are_returned() {
+        let c = NormalizeConfig::default();
+        let mut out = String::new();
+        let n = normalize_into("東京 tower", &c, &mut out);
+        assert_eq!(out, "東 京 tower");
+        assert_eq!(n, 3);
+        let mut out = String::new();
+        assert_eq!(normalize_into(" -- ... ", &c, &mut out), 0);
+        assert_eq!(out, "");
     }
 }

@@ -1,0 +1,247 @@
+//! Behaviour of the dedupe stage on generated dumps (see `benches/synth.rs`): decisions across
+//! runs, annotation, teasers, templates, keep policies and bounded memory.
+
+#[path = "../benches/synth.rs"]
+mod synth;
+
+use pith_core::{Document, Stage, Verdict};
+use pith_dedupe::{Dedupe, DedupeConfig, Keep};
+
+fn dump(n: usize, seed: u64) -> Vec<synth::Item> {
+    synth::Generator::new(n, seed, 1.0 / 3.0, 0.05).collect()
+}
+
+/// (id, kept, the whole annotation) per document.
+fn decisions(verdicts: &[Verdict]) -> Vec<(String, bool, serde_json::Value)> {
+    verdicts
+        .iter()
+        .map(|v| match v {
+            Verdict::Keep(d) => (d.id.clone(), true, d.dedupe.clone().expect("annotated")),
+            Verdict::Drop(d, r) => {
+                assert_eq!(r.stage, "dedupe");
+                (d.id.clone(), false, d.dedupe.clone().expect("annotated"))
+            }
+            Verdict::Reject(r) => panic!("unexpected reject {r:?}"),
+        })
+        .collect()
+}
+
+fn run_batches(stage: &Dedupe, docs: &[Document], batch: usize) -> Vec<Verdict> {
+    docs.chunks(batch)
+        .flat_map(|c| stage.process_batch(c.to_vec()))
+        .collect()
+}
+
+#[test]
+fn n_sequential_runs_decide_exactly_as_one_run() {
+    let items = dump(3000, 11);
+    let docs: Vec<Document> = items.iter().map(|i| i.doc.clone()).collect();
+    // A small index, so documents are evicted during and across runs too.
+    let cfg = DedupeConfig {
+        max_docs: 700,
+        max_paragraph_counts: 2000,
+        ..DedupeConfig::default()
+    };
+    let one = Dedupe::new(cfg.clone()).expect("valid");
+    let whole = decisions(&run_batches(&one, &docs, 1000));
+    assert_eq!(one.indexed_docs(), 700);
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let state = dir.path().join("dedupe.state");
+    let cfg = DedupeConfig {
+        state_path: Some(state.clone()),
+        ..cfg
+    };
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for len in [450, 1200, 1, 900, 449] {
+        let stage = Dedupe::new(cfg.clone()).expect("state loads");
+        pieces.extend(decisions(&run_batches(
+            &stage,
+            &docs[start..start + len],
+            333,
+        )));
+        stage.finish().expect("state saves");
+        assert!(state.exists());
+        start += len;
+    }
+    assert_eq!(start, docs.len());
+    assert_eq!(pieces.len(), whole.len());
+    for (a, b) in whole.iter().zip(&pieces) {
+        assert_eq!(a, b);
+    }
+    // The runs did find duplicates (the test is not vacuous).
+    assert!(whole.iter().filter(|d| !d.1).count() > 500);
+}
+
+#[test]
+fn a_later_run_dedupes_against_an_earlier_one_and_bad_state_is_an_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let state = dir.path().join("s.bin");
+    let cfg = DedupeConfig {
+        state_path: Some(state.clone()),
+        ..DedupeConfig::default()
+    };
+    let text =
+        "Alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu.\n\nNu xi omicron \
+                pi rho sigma tau upsilon phi chi psi omega again and again.";
+    let first = Dedupe::new(cfg.clone()).expect("no state yet");
+    assert!(matches!(
+        first.process(Document::new("a", text)),
+        Verdict::Keep(_)
+    ));
+    first.finish().expect("saves");
+    let second = Dedupe::new(cfg.clone()).expect("loads");
+    match second.process(Document::new("b", text)) {
+        Verdict::Drop(d, r) => {
+            assert_eq!(r.reason, "exact_duplicate");
+            assert_eq!(d.dedupe.expect("annotated")["dup_of"], "a");
+        }
+        other => panic!("expected a drop, got {other:?}"),
+    }
+    // Other shingle settings cannot read this index.
+    let other = DedupeConfig {
+        shingle_size: 5,
+        ..cfg.clone()
+    };
+    let err = Dedupe::new(other).err().expect("mismatch is an error");
+    assert_eq!(err.kind(), pith_core::ErrorKind::State);
+    std::fs::write(&state, b"garbage").expect("writable");
+    assert!(Dedupe::new(cfg).is_err());
+}
+
+#[test]
+fn quality_on_a_generated_dump() {
+    let items = dump(4000, 5);
+    let docs: Vec<Document> = items.iter().map(|i| i.doc.clone()).collect();
+    let stage = Dedupe::new(DedupeConfig::default()).expect("valid");
+    let out = decisions(&run_batches(&stage, &docs, 1000));
+    let (mut tp, mut fp, mut fn_) = (0, 0, 0);
+    for (item, (_, kept, ann)) in items.iter().zip(&out) {
+        let is_copy = !matches!(item.variant, "original" | "thin");
+        match (is_copy, *kept) {
+            (true, false) => tp += 1,
+            (false, false) => fp += 1,
+            (true, true) => fn_ += 1,
+            _ => {}
+        }
+        if !kept {
+            assert!(ann["dup_of"].is_string());
+            assert!(ann["similarity"]
+                .as_f64()
+                .is_some_and(|s| s > 0.0 && s <= 1.0));
+        } else {
+            assert!(ann["dup_of"].is_null());
+        }
+    }
+    let precision = tp as f64 / (tp + fp) as f64;
+    let recall = tp as f64 / (tp + fn_) as f64;
+    assert!(precision > 0.97, "precision {precision}");
+    assert!(recall > 0.9, "recall {recall}");
+}
+
+#[test]
+fn annotate_keeps_everything_and_teasers_can_be_switched_off() {
+    let items = dump(1500, 3);
+    let docs: Vec<Document> = items.iter().map(|i| i.doc.clone()).collect();
+    let cfg = DedupeConfig {
+        annotate: true,
+        ..DedupeConfig::default()
+    };
+    let out = decisions(&run_batches(&Dedupe::new(cfg).expect("valid"), &docs, 500));
+    let verdict_kept = out.iter().all(|d| d.1);
+    assert!(verdict_kept, "annotate keeps every document");
+    let flagged = |out: &[(String, bool, serde_json::Value)], variant: &str| {
+        items
+            .iter()
+            .zip(out)
+            .filter(|(i, _)| i.variant == variant)
+            .filter(|(_, d)| d.2["kept"] == false)
+            .count()
+    };
+    let teasers = items.iter().filter(|i| i.variant == "teaser").count();
+    assert!(teasers > 20);
+    assert!(flagged(&out, "teaser") * 10 >= teasers * 8, "teasers found");
+    let cfg = DedupeConfig {
+        annotate: true,
+        teasers: false,
+        ..DedupeConfig::default()
+    };
+    let off = decisions(&run_batches(&Dedupe::new(cfg).expect("valid"), &docs, 500));
+    // Long teasers are still near-duplicates by Jaccard; short ones are kept.
+    assert!(flagged(&off, "teaser") < flagged(&out, "teaser"));
+    assert!(off.iter().all(|d| d.2["reason"] != "partial_copy"));
+}
+
+fn page(site: &str, body: &[&str]) -> String {
+    let mut lines = vec![
+        format!("{site} | Home News Sport Weather Opinion Culture Travel Newsletters"),
+        "Sign up for our morning briefing and get the day's top stories in your inbox".into(),
+    ];
+    lines.extend(body.iter().map(|s| s.to_string()));
+    lines.push(format!(
+        "Copyright 2024 {site}. All rights reserved. Terms of use, privacy policy and cookies."
+    ));
+    lines.push("Most read: council budget, storm warning, cup final, new bridge opens".into());
+    lines.join("\n\n")
+}
+
+#[test]
+fn thin_pages_in_one_template_are_not_merged_and_boilerplate_can_be_stripped() {
+    let bodies = [
+        "Results for the under-twelve league will appear here after the weekend matches finish.",
+        "The gallery for this event is being updated; check back later for more photographs.",
+        "Opening hours over the holiday period are listed on the library's own notice board.",
+        "Nominations for the volunteer awards close at the end of next month, organisers say.",
+        "Road closures on the high street continue until the resurfacing work is complete.",
+        "Tickets for the spring concert go on sale on Monday at the town hall box office.",
+    ];
+    let docs: Vec<Document> = bodies
+        .iter()
+        .enumerate()
+        .map(|(i, b)| Document::new(format!("t{i}"), page("Valley Gazette", &[b])))
+        .collect();
+    let cfg = DedupeConfig {
+        strip_boilerplate: true,
+        ..DedupeConfig::default()
+    };
+    let stage = Dedupe::new(cfg).expect("valid");
+    let out = stage.process_batch(docs);
+    for v in &out {
+        assert!(matches!(v, Verdict::Keep(_)), "thin page merged: {v:?}");
+    }
+    // After two pages the template lines are boilerplate and are removed from the output.
+    let Verdict::Keep(last) = &out[5] else {
+        unreachable!()
+    };
+    assert_eq!(last.text, bodies[5]);
+}
+
+#[test]
+fn keep_longest_keeps_the_longest_copy_in_a_batch() {
+    let long =
+        "One paragraph about the harbour plan and its many costs over the coming decade.\n\n\
+                Another paragraph on how the council will pay for it with new bonds and grants.\n\n\
+                A third paragraph quoting residents who fear the noise and the extra traffic.";
+    let short = long.split("\n\n").next().unwrap_or_default().to_string() + "\n\nRead more";
+    let docs = vec![
+        Document::new("teaser", short.clone()),
+        Document::new("full", long),
+    ];
+    let cfg = DedupeConfig {
+        keep: Keep::Longest,
+        min_partial_words: 10,
+        ..DedupeConfig::default()
+    };
+    let out = decisions(&Dedupe::new(cfg).expect("valid").process_batch(docs.clone()));
+    assert!(!out[0].1 && out[1].1, "{out:?}");
+    assert_eq!(out[0].2["dup_of"], "full");
+    assert_eq!(out[1].2["reason"], "longest_copy");
+    let cfg = DedupeConfig {
+        min_partial_words: 10,
+        ..DedupeConfig::default()
+    };
+    let out = decisions(&Dedupe::new(cfg).expect("valid").process_batch(docs));
+    assert!(out[0].1 && !out[1].1, "first seen wins by default: {out:?}");
+    assert_eq!(out[1].2["reason"], "partial_copy");
+}
