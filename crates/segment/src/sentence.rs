@@ -135,6 +135,11 @@ fn is_currency(c: char) -> bool {
     matches!(c, '$' | '€' | '£' | '¥' | '₽' | '₹' | '₩' | '+' | '#' | '№')
 }
 
+/// Longest token, in bytes, the rules inspect around a terminator.
+const MAX_TOKEN: usize = 64;
+/// How far back, in bytes, an open ideographic bracket is looked for.
+const MAX_BRACKET_LOOKBACK: usize = 1024;
+
 /// What follows a terminator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Next {
@@ -338,7 +343,10 @@ impl<'a> Splitter<'a, '_> {
     fn token_start(&self, i: usize) -> usize {
         let mut t = i;
         while let Some(c) = self.ch_before(t) {
-            if c.is_whitespace() || (t == self.sent_start && i >= self.sent_start) {
+            let at_sentence_start = t == self.sent_start && i >= self.sent_start;
+            // Words the rules look at are short; the cap keeps a long unbroken run of
+            // punctuation from making the scan quadratic.
+            if c.is_whitespace() || at_sentence_start || i - t >= MAX_TOKEN {
                 break;
             }
             t -= c.len_utf8();
@@ -478,12 +486,16 @@ impl<'a> Splitter<'a, '_> {
         }
         let start = self.token_start(dot);
         let before = self.s.get(start..dot).unwrap_or_default();
-        let token_end = self
-            .s
-            .get(dot..)
-            .and_then(|t| t.find(char::is_whitespace))
-            .map_or(self.s.len(), |k| dot + k);
-        let token = self.s.get(start..token_end).unwrap_or_default();
+        let rest = self.s.get(dot..).unwrap_or_default();
+        let after = rest
+            .char_indices()
+            .take_while(|&(k, c)| k < MAX_TOKEN && !c.is_whitespace())
+            .last()
+            .map_or(0, |(k, c)| k + c.len_utf8());
+        let token = self.s.get(start..dot + after).unwrap_or_default();
+        if dot - start >= MAX_TOKEN || after >= MAX_TOKEN {
+            return false;
+        }
         if token.contains(['@', '/', ':']) || before.contains('.') {
             return false;
         }
@@ -676,7 +688,15 @@ impl<'a> Splitter<'a, '_> {
     /// Whether an ideographic bracket or quotation opened in this sentence before `i` is
     /// still open.
     fn inside_cjk_brackets(&self, i: usize) -> bool {
-        let Some(before) = self.s.get(self.sent_start.min(i)..i) else {
+        // Look back a bounded distance so a long run of terminators stays linear.
+        let mut from = self
+            .sent_start
+            .min(i)
+            .max(i.saturating_sub(MAX_BRACKET_LOOKBACK));
+        while !self.s.is_char_boundary(from) {
+            from += 1;
+        }
+        let Some(before) = self.s.get(from..i) else {
             return false;
         };
         let mut depth = 0i32;
@@ -1009,6 +1029,18 @@ mod tests {
             sents("Si veda l'art. 7 della legge.", "it"),
             ["Si veda l'art. 7 della legge."]
         );
+    }
+
+    #[test]
+    fn long_runs_of_punctuation_stay_linear() {
+        // Quadratic scans would take minutes on these; linear ones take milliseconds.
+        for unit in ["a.Bb", "a)", "《！", "x?Yy", ". ", "1. ", "!!"] {
+            let text = unit.repeat(20_000);
+            for lang in ["en", "ja"] {
+                let got = sents(&text, lang);
+                assert!(got.iter().all(|s| !s.is_empty()));
+            }
+        }
     }
 
     #[test]
