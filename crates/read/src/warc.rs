@@ -27,6 +27,7 @@
 //! After a corrupt gzip member the stream resumes at the next member, so with the usual
 //! one-member-per-record layout one broken member costs one record.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::io::{self, Read};
 
@@ -500,8 +501,14 @@ impl<R: Read> WarcItems<R> {
             )));
         }
         let excerpt = self.input.fill(200)?.to_vec();
-        let excerpt = excerpt.get(..200).unwrap_or(&excerpt).to_vec();
         let skipped = self.skip_to_next_record()?;
+        // The skipped bytes; where none were (a record glued on), the start of what follows.
+        let shown = match usize::try_from(skipped) {
+            Ok(0) => 40,
+            Ok(n) => n.min(200),
+            Err(_) => 200,
+        };
+        let excerpt = excerpt.get(..shown).unwrap_or(&excerpt);
         Ok(Some(
             self.reject(
                 "bad_record_end",
@@ -511,7 +518,7 @@ impl<R: Read> WarcItems<R> {
                      line; skipped {skipped} bytes to the next record"
                 ),
             )
-            .with_excerpt(&excerpt),
+            .with_excerpt(excerpt),
         ))
     }
 
@@ -528,26 +535,22 @@ impl<R: Read> WarcItems<R> {
             Item::Reject(Box::new(self.reject(reason, at, detail).with_excerpt(body)))
         };
         let mut truncated = false;
-        let mut payload: Vec<u8>;
-        let mut body = body;
-        let dechunked;
+        // Copied only when a transfer or content coding changes it.
+        let mut payload: Cow<[u8]> = Cow::Borrowed(body);
         if let Some(h) = &http {
             if h.chunked {
                 if let Some((out, cut)) = dechunk(body) {
-                    dechunked = out;
-                    body = &dechunked;
+                    payload = Cow::Owned(out);
                     truncated |= cut;
                 }
             }
-        }
-        payload = body.to_vec();
-        if let Some(h) = &http {
             for coding in h.content_encoding.iter().rev() {
                 match decode_content(coding, &payload, self.max_record) {
-                    Ok((out, cut)) => {
-                        payload = out;
+                    Ok(Some((out, cut))) => {
+                        payload = Cow::Owned(out);
                         truncated |= cut;
                     }
+                    Ok(None) => {}
                     Err(CodingError::Unsupported) => {
                         return bad(
                             "unsupported_content_encoding",
@@ -725,9 +728,11 @@ fn clean_uri(raw: &str) -> String {
     strip_angle(raw.trim()).trim().replace(' ', "%20")
 }
 
+/// The media type of a `Content-Type` value, lowercased; of a repeated header joined with
+/// commas, the first.
 fn media_type(content_type: &str) -> String {
     content_type
-        .split(';')
+        .split([';', ','])
         .next()
         .unwrap_or("")
         .trim()
@@ -932,9 +937,11 @@ enum CodingError {
 
 /// Undoes one `Content-Encoding`, never producing more than `max` bytes. A payload that does
 /// not decode but looks like text is taken as stored already decoded (some WARC writers keep
-/// the header after decoding). A stream that breaks off after some output keeps that output,
-/// flagged as truncated.
-fn decode_content(coding: &str, data: &[u8], max: u64) -> Result<(Vec<u8>, bool), CodingError> {
+/// the header after decoding): `None` then says to keep it as it is. A stream that breaks off
+/// after some output keeps that output, flagged as truncated.
+type Decoded = Option<(Vec<u8>, bool)>;
+
+fn decode_content(coding: &str, data: &[u8], max: u64) -> Result<Decoded, CodingError> {
     let result = match coding {
         "gzip" | "x-gzip" => {
             if !data.starts_with(&[0x1f, 0x8b]) {
@@ -965,15 +972,15 @@ fn decode_content(coding: &str, data: &[u8], max: u64) -> Result<(Vec<u8>, bool)
         return Err(CodingError::TooLarge);
     }
     match err {
-        None => Ok((out, false)),
-        Some(_) if !out.is_empty() => Ok((out, true)),
+        None => Ok(Some((out, false))),
+        Some(_) if !out.is_empty() => Ok(Some((out, true))),
         Some(e) => stored_as_is(data, &e.to_string()),
     }
 }
 
-fn stored_as_is(data: &[u8], why: &str) -> Result<(Vec<u8>, bool), CodingError> {
+fn stored_as_is(data: &[u8], why: &str) -> Result<Decoded, CodingError> {
     if !data.is_empty() && !looks_binary(data) {
-        Ok((data.to_vec(), false))
+        Ok(None)
     } else {
         Err(CodingError::Corrupt(why.to_string()))
     }
@@ -1594,6 +1601,7 @@ mod tests {
         assert_eq!(reasons(&items), ["bad_record_end", "bad_record_end"]);
         assert_eq!(docs(&items).len(), 3);
         assert_eq!(docs(&items)[0].meta["warc_warning"], "bad_record_end");
+        assert_eq!(rejects(&items)[0].excerpt.as_deref(), Some("/p>\r\n\r\n"));
         assert!(rejects(&items)[1]
             .record
             .as_deref()
