@@ -69,6 +69,9 @@ pub(crate) struct Profile {
     pub colon_ends: bool,
     /// `;` is the question mark (Greek).
     pub semicolon_asks: bool,
+    /// Whether a sentence may start in lower case after a long unlisted word (off for
+    /// German, whose many long abbreviations such as `einschl.` precede lower-case words).
+    pub lowercase_starts: bool,
 }
 
 impl Profile {
@@ -113,6 +116,7 @@ struct ProfileSpec {
     ordinal_period: bool,
     colon_ends: bool,
     semicolon_asks: bool,
+    lowercase_starts: bool,
 }
 
 impl ProfileSpec {
@@ -128,6 +132,7 @@ impl ProfileSpec {
             ordinal_period: self.ordinal_period,
             colon_ends: self.colon_ends,
             semicolon_asks: self.semicolon_asks,
+            lowercase_starts: self.lowercase_starts,
         }
     }
 }
@@ -184,6 +189,7 @@ const DE: ProfileSpec = ProfileSpec {
                       jedes an auf für in mit nach um vor zu bei ihr ihre ihrem ihren sein \
                       seine seinem seinen unser unsere",
     ordinal_period: true,
+    lowercase_starts: false,
     ..GENERIC
 };
 
@@ -398,6 +404,7 @@ const EL: ProfileSpec = ProfileSpec {
     ordinal_period: false,
     colon_ends: false,
     semicolon_asks: true,
+    lowercase_starts: true,
 };
 
 const HY: ProfileSpec = ProfileSpec {
@@ -411,6 +418,7 @@ const HY: ProfileSpec = ProfileSpec {
     ordinal_period: false,
     colon_ends: true,
     semicolon_asks: false,
+    lowercase_starts: true,
 };
 
 /// Rules for a language without its own lists: the language-neutral rules only.
@@ -425,6 +433,7 @@ const GENERIC: ProfileSpec = ProfileSpec {
     ordinal_period: false,
     colon_ends: false,
     semicolon_asks: false,
+    lowercase_starts: true,
 };
 
 static PROFILES: LazyLock<Vec<Profile>> = LazyLock::new(|| {

@@ -135,6 +135,9 @@ fn is_currency(c: char) -> bool {
     matches!(c, '$' | '€' | '£' | '¥' | '₽' | '₹' | '₩' | '+' | '#' | '№')
 }
 
+/// Shortest word after which a period and a lower-case word make a sentence boundary.
+const MIN_WORD_BEFORE_LOWER_START: usize = 5;
+
 /// Longest token, in bytes, the rules inspect around a terminator.
 const MAX_TOKEN: usize = 64;
 /// How far back, in bytes, an open ideographic bracket is looked for.
@@ -466,7 +469,8 @@ impl<'a> Splitter<'a, '_> {
             }
             return j;
         }
-        if self.period_ends_sentence(a, e, next) {
+        let bare = j == i + 1;
+        if self.period_ends_sentence(a, e, next, bare) {
             self.boundary(j);
         }
         j
@@ -552,7 +556,9 @@ impl<'a> Splitter<'a, '_> {
         initial
     }
 
-    fn period_ends_sentence(&mut self, a: usize, e: usize, next: Next) -> bool {
+    /// Whether the period after the word `a..e` ends its sentence; `bare` says no quote or
+    /// bracket follows the period.
+    fn period_ends_sentence(&mut self, a: usize, e: usize, next: Next, bare: bool) -> bool {
         let word = self.s.get(a..e).unwrap_or_default();
         let kind = self.classify(word);
         match next {
@@ -575,6 +581,16 @@ impl<'a> Splitter<'a, '_> {
                     !self.p.is_ordinal_context(lower_into(&mut self.buf, before))
                 }
             },
+            // Informal text starts sentences in lower case. After a long lower-case word
+            // that no list knows, a lower-case word more likely starts a sentence than
+            // continues after an abbreviation (abbreviations are short or listed).
+            Next::Lower => {
+                self.p.lowercase_starts
+                    && bare
+                    && kind == Word::Plain
+                    && word.chars().count() >= MIN_WORD_BEFORE_LOWER_START
+                    && word.chars().all(|c| c.is_alphabetic() && c.is_lowercase())
+            }
             _ => false,
         }
     }
@@ -1028,6 +1044,29 @@ mod tests {
         assert_eq!(
             sents("Si veda l'art. 7 della legge.", "it"),
             ["Si veda l'art. 7 della legge."]
+        );
+    }
+
+    #[test]
+    fn lower_case_sentence_starts_after_long_words() {
+        assert_eq!(
+            sents("we got home late tonight. then we slept.", "en"),
+            ["we got home late tonight.", "then we slept."]
+        );
+        // Short words, listed abbreviations and closing brackets keep the sentence going.
+        assert_eq!(
+            sents(
+                "Add 2 tbsp. sugar (not salt.) and stir. Prices etc. rose.",
+                "en"
+            ),
+            [
+                "Add 2 tbsp. sugar (not salt.) and stir.",
+                "Prices etc. rose."
+            ]
+        );
+        assert_eq!(
+            sents("Er kam einschl. aller Kosten.", "de"),
+            ["Er kam einschl. aller Kosten."]
         );
     }
 
