@@ -146,7 +146,7 @@ const EN: ProfileSpec = ProfileSpec {
              gens reps sens",
     numeric: "no nos nr n° nº p pp fig figs vol vols ch chap sec sect art arts para paras pt \
               pts eq eqs tab ex op ed eds jan feb mar apr jun jul aug sep sept oct nov dec \
-              tel approx ca",
+              tel approx ca tbsp tsp",
     ambiguous: "co corp inc ltd llc plc bros dept univ assn assoc jr sr esq al st mt ft ave \
                 blvd rd hwy ste apt mfg intl natl govt viz cf est min max misc oz lb lbs yr \
                 yrs hr hrs mins sq cos ala ariz ark calif colo conn del fla ga kan ky md mich \
@@ -254,10 +254,10 @@ const FR: ProfileSpec = ProfileSpec {
 const IT: ProfileSpec = ProfileSpec {
     code: "it",
     titles: "sig sigg dott dr prof avv ing arch geom on sen cav mons sen rag",
-    numeric: "n nn pag pagg p pp art artt cap vol fig tab tel genn febbr magg giu lug ag sett \
-              ott nov dic",
-    ambiguous: "ecc es ca cfr etc ss sgg fax sr sa spa srl sig.ra dott.ssa prof.ssa min max \
-                mln mld c.a",
+    numeric: "n nn pag pagg p pp art artt cap vol fig tab tel gen genn feb febbr mar apr \
+              mag magg giu lug ag ago sett set ott nov dic lun mer gio ven sab dom",
+    ambiguous: "ecc es ca cfr etc ss sgg fax sr sa spa srl sig.ra sig.na dott.ssa prof.ssa \
+                min max mln mld c.a p.zza c.so v.le s.p.a s.r.l a.c d.c",
     starters: "il lo la i gli le un uno una io tu lui lei noi voi loro questo questa questi \
                queste quello quella ma e o però quindi poi allora anche in con per da di del \
                della dei su se quando come dove chi che perché non è era sono ci l c un \
@@ -421,11 +421,12 @@ const HY: ProfileSpec = ProfileSpec {
     lowercase_starts: true,
 };
 
-/// Rules for a language without its own lists: the language-neutral rules only.
+/// Rules for a language without its own lists: the language-neutral rules, and the few
+/// abbreviations shared by most languages written in Latin script.
 const GENERIC: ProfileSpec = ProfileSpec {
     code: "",
-    titles: "",
-    numeric: "",
+    titles: "dr prof mr mrs ms",
+    numeric: "nr no p pp",
     ambiguous: "",
     starters: "",
     months: "",
@@ -448,6 +449,15 @@ static PROFILES: LazyLock<Vec<Profile>> = LazyLock::new(|| {
 /// The profile for an ISO 639-1 code (`en`, `de-AT` and `EN` work too), if pith has one.
 pub(crate) fn profile(code: &str) -> Option<&'static Profile> {
     let primary = code.split(['-', '_']).next().unwrap_or_default();
+    // ISO 639-3 codes (`deu`, `eng`) name the same languages.
+    let primary = if primary.len() == 3 {
+        match whatlang::Lang::from_code(primary.to_ascii_lowercase()) {
+            Some(lang) => iso639_1(lang),
+            None => primary,
+        }
+    } else {
+        primary
+    };
     PROFILES
         .iter()
         .find(|p| !p.code.is_empty() && p.code.eq_ignore_ascii_case(primary))
@@ -588,6 +598,8 @@ mod tests {
     fn codes_resolve_case_and_region_insensitively() {
         assert_eq!(profile("EN").map(|p| p.code), Some("en"));
         assert_eq!(profile("de-AT").map(|p| p.code), Some("de"));
+        assert_eq!(profile("deu").map(|p| p.code), Some("de"));
+        assert_eq!(profile("RUS").map(|p| p.code), Some("ru"));
         assert!(profile("xx").is_none());
         assert!(profile("").is_none());
     }
