@@ -157,7 +157,12 @@ const EN: ProfileSpec = ProfileSpec {
                instead after before when while if although though because since as in on at \
                for from with by to of during after under over what why how who whom whose \
                where which is are was were do does did can could will would should shall may \
-               might must has have had being not nor once today yesterday tomorrow",
+               might must has have had being not nor once today yesterday tomorrow \
+               according although despite unlike like another other others several such \
+               last next first even only perhaps maybe sometimes often yes indeed moreover \
+               furthermore nevertheless nonetheless earlier later until among without \
+               through following officials police authorities analysts experts critics \
+               residents investors",
     months: "january february march april may june july august september october november \
              december",
     ordinal_context: "",

@@ -131,6 +131,11 @@ fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF)
 }
 
+/// Emoji and pictographic symbols (Miscellaneous Symbols, Dingbats, the emoji planes).
+fn is_pictograph(c: char) -> bool {
+    matches!(c as u32, 0x2600..=0x27BF | 0x1F300..=0x1FAFF)
+}
+
 fn is_currency(c: char) -> bool {
     matches!(c, '$' | '€' | '£' | '¥' | '₽' | '₹' | '₩' | '+' | '#' | '№')
 }
@@ -326,6 +331,9 @@ impl<'a> Splitter<'a, '_> {
             Next::Upper(m, e)
         } else if c.is_numeric() || is_currency(c) {
             Next::Digit
+        } else if is_pictograph(c) {
+            // An emoji or symbol opening a sentence in web text.
+            Next::Upper(m, m + c.len_utf8())
         } else {
             Next::Other
         }
@@ -1067,6 +1075,14 @@ mod tests {
         assert_eq!(
             sents("Er kam einschl. aller Kosten.", "de"),
             ["Er kam einschl. aller Kosten."]
+        );
+    }
+
+    #[test]
+    fn an_emoji_can_open_a_sentence() {
+        assert_eq!(
+            sents("Great game. 😀 What a night!", "en"),
+            ["Great game.", "😀 What a night!"]
         );
     }
 
