@@ -3,7 +3,11 @@
 //!
 //! Records are streamed one at a time. A `response` record whose HTTP payload is HTML becomes a
 //! document (as does a `resource` record with an HTML content type); every other valid record
-//! yields an [`Item::Skip`] with a `warc_<type>` or `non_html_*` reason. The HTTP payload is
+//! yields an [`Item::Skip`]: `warc_<type>` (warcinfo, request, metadata, revisit, conversion,
+//! continuation, other_type), `non_html_response`, `non_html_resource`, `empty_payload` or
+//! `binary_payload` (typed HTML that holds binary bytes). The HTTP type decides; without one,
+//! `WARC-Identified-Payload-Type`, then the body's start (`<!doctype html`, `<html`). The
+//! HTTP status is kept in `meta.http_status`, whatever it is. The HTTP payload is
 //! de-chunked (`Transfer-Encoding: chunked`), decoded (`Content-Encoding` gzip, deflate, br,
 //! zstd; bounded by `limits.max_record_bytes`) and decoded to UTF-8 with the HTTP charset.
 //!
@@ -1525,6 +1529,62 @@ mod tests {
             skips(&items),
             ["non_html_response", "empty_payload", "binary_payload"]
         );
+    }
+
+    #[test]
+    fn identified_payload_type_and_100_continue() {
+        let identified = |ct: &str, id_type: &str| {
+            let mut h = vec![
+                ("WARC-Target-URI", "http://a.test/"),
+                ("WARC-Identified-Payload-Type", id_type),
+            ];
+            h.push(("Content-Type", "application/http; msgtype=response"));
+            let headers: Vec<(&str, &str)> = if ct.is_empty() {
+                vec![]
+            } else {
+                vec![("Content-Type", ct)]
+            };
+            record(
+                "response",
+                &h,
+                &http("200 OK", &headers, b"<p>typed by the crawler</p>"),
+            )
+        };
+        assert_eq!(docs(&read(&identified("", "text/html"))).len(), 1);
+        assert_eq!(
+            docs(&read(&identified(
+                "application/octet-stream",
+                "application/xhtml+xml"
+            )))
+            .len(),
+            1
+        );
+        assert_eq!(
+            skips(&read(&identified("", "image/jpeg"))),
+            ["non_html_response"]
+        );
+        // The declared type wins over the crawler's guess.
+        assert_eq!(
+            skips(&read(&identified("text/plain", "text/html"))),
+            ["non_html_response"]
+        );
+        let mut block = b"HTTP/1.1 100 Continue\r\n\r\n".to_vec();
+        block.extend(http(
+            "404 Not Found",
+            &[("Content-Type", "text/html, text/html")],
+            b"<p>gone</p>",
+        ));
+        let f = record(
+            "response",
+            &[
+                ("WARC-Target-URI", "http://a.test/x"),
+                ("Content-Type", "application/http; msgtype=response"),
+            ],
+            &block,
+        );
+        let items = read(&f);
+        assert_eq!(docs(&items)[0].meta["http_status"], 404);
+        assert_eq!(docs(&items)[0].html.as_deref(), Some("<p>gone</p>"));
     }
 
     #[test]
