@@ -263,6 +263,9 @@ impl<'a> Splitter<'a, '_> {
 
     /// Ends the current sentence at `end` (trimmed) and starts the next one after it.
     fn boundary(&mut self, end: usize) {
+        if end <= self.sent_start {
+            return;
+        }
         self.push(end);
         self.sent_start = self.skip_ws(end);
     }
