@@ -5,9 +5,10 @@
 //! document (as does a `resource` record with an HTML content type); every other valid record
 //! yields an [`Item::Skip`]: `warc_<type>` (warcinfo, request, metadata, revisit, conversion,
 //! continuation, other_type), `non_html_response`, `non_html_resource`, `empty_payload` or
-//! `binary_payload` (typed HTML that holds binary bytes). The HTTP type decides; without one,
+//! `binary_payload` (typed HTML that holds binary bytes), `non_2xx_response` (error pages and
+//! redirects). The HTTP type decides; without one,
 //! `WARC-Identified-Payload-Type`, then the body's start (`<!doctype html`, `<html`). The
-//! HTTP status is kept in `meta.http_status`, whatever it is. The HTTP payload is
+//! HTTP status is kept in `meta.http_status`. The HTTP payload is
 //! de-chunked (`Transfer-Encoding: chunked`), decoded (`Content-Encoding` gzip, deflate, br,
 //! zstd; bounded by `limits.max_record_bytes`) and decoded to UTF-8 with the HTTP charset.
 //!
@@ -598,6 +599,14 @@ impl<R: Read> WarcItems<R> {
             .clone()
             .or(record_id)
             .unwrap_or_else(|| format!("{}:{}", self.id_base, self.records));
+        // Error pages and redirects are not the page the URL names: not corpus material.
+        if http
+            .as_ref()
+            .and_then(|h| h.status)
+            .is_some_and(|status| !(200..300).contains(&status))
+        {
+            return Item::Skip("non_2xx_response");
+        }
         let mut doc = Document::new(id, "");
         doc.url = target;
         doc.html = Some(html);
@@ -1583,8 +1592,11 @@ mod tests {
             &block,
         );
         let items = read(&f);
-        assert_eq!(docs(&items)[0].meta["http_status"], 404);
-        assert_eq!(docs(&items)[0].html.as_deref(), Some("<p>gone</p>"));
+        assert!(docs(&items).is_empty());
+        assert!(
+            matches!(items[..], [Item::Skip("non_2xx_response")]),
+            "{items:?}"
+        );
     }
 
     #[test]
@@ -1831,7 +1843,8 @@ mod tests {
         }
         // (file, HTML documents, rejects). Differences from warcio's own counts: resources with
         // an HTML type are documents here (example-resource); files that are one gzip member
-        // instead of one per record (example-bad*) are read whole, since this reader streams.
+        // instead of one per record (example-bad*) are read whole, since this reader streams;
+        // example-bad's second page is a 302 redirect, skipped as non_2xx_response.
         let expected: &[(&str, usize, &[&str])] = &[
             ("example.warc", 1, &[]),
             ("example.warc.gz", 1, &[]),
@@ -1844,7 +1857,7 @@ mod tests {
             ("post-test.warc.gz", 0, &[]),
             ("example-wrong-chunks.warc.gz", 1, &["bad_record_end"]),
             ("example-bad-non-chunked.warc.gz", 1, &[]),
-            ("example-bad.warc.gz.bad", 2, &[]),
+            ("example-bad.warc.gz.bad", 1, &[]),
         ];
         let mut seen = 0;
         for (name, n_docs, want_rejects) in expected {
