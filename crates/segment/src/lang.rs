@@ -220,12 +220,14 @@ const ES: ProfileSpec = ProfileSpec {
 
 const RU: ProfileSpec = ProfileSpec {
     code: "ru",
-    // Russian abbreviations are almost never sentence-final before a capital (an `г.` before
-    // a name is a town, before a year-led sentence a year), so most are titles here.
-    titles: "г гг гр д ул просп пер пл наб ш обл пгт пос с дер кв корп стр д-р проф акад доц \
-             ст мл им тыс млн млрд руб коп долл дол см мм км кг г-н г-жа тов т в вв ок напр \
-             рис табл гл вып ср п пп куб кв.м куб.м",
-    numeric: "янв фев февр мар апр авг сент сен окт нояб дек №",
+    // Russian abbreviations of places, titles and dates are almost never sentence-final
+    // before a capital (an `г.` before a name is a town, before a year-led sentence a year),
+    // so they are titles here; units and amounts (`5 руб.`), and `д.`/`п.` which also close
+    // `и т. д.`/`и т. п.`, end sentences.
+    titles: "г гг гр ул просп пер пл наб ш обл пгт пос с дер кв корп стр д-р проф акад доц \
+             ст мл им г-н г-жа тов т в вв ок напр ср куб кв.м куб.м",
+    numeric: "янв фев февр мар апр авг сент сен окт нояб дек № д п пп тыс млн млрд руб коп \
+              долл дол см мм км кг рис табл гл вып",
     ambiguous: "пр др т.д т.п т.е",
     starters: "он она оно они я мы вы ты это этот эта эти тот та то те но и а или в во на с со \
                к по за из от до для при после перед когда если как что где почему кто так \
