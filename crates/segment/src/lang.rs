@@ -1,14 +1,19 @@
 //! Language profiles for the sentence splitter, and language identification.
 //!
-//! A profile holds the word lists the rules in [`crate::sentence`] consult: abbreviation
+//! A profile holds the word lists the sentence rules consult: abbreviation
 //! classes, sentence-starter words and month names. The idea of classing abbreviations (titles
 //! that never end a sentence, ones that only mark a number, ambiguous ones decided by the next
 //! word) and of a list of common sentence starters comes from pragmatic_segmenter (Kevin Dias)
 //! and its Python port pySBD (Nipun Sadvilkar); the lists themselves were written for pith from
 //! ordinary dictionary and style-guide knowledge of each language, not copied.
 //!
-//! Identification uses the `whatlang` crate (trigram profiles) on the first few kilobytes of a
-//! document.
+//! Identification uses the `whatlang` crate (trigram profiles) on the first few hundred bytes
+//! of a document, and a longer prefix when that leaves it unsure.
+//!
+//! Adding a language: write a `ProfileSpec` constant like `FR` below (lower-case words,
+//! abbreviations without their final period, each in the class that describes how it behaves
+//! before the next word; start from `..GENERIC` for the fields that do not apply), add it to
+//! `PROFILES` and its code to [`SUPPORTED`], and add a test sentence for each class.
 
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};

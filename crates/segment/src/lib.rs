@@ -3,8 +3,9 @@
 //!
 //! * Paragraphs come from the clean stage's block structure (blocks separated by a blank
 //!   line); a heading or a list item inside a block is a paragraph of its own, marked by
-//!   [`Span::kind`] (`heading`, `list_item`, `paragraph`).
-//! * Sentences come from a single-pass rule splitter ([`sentence`]) with per-language
+//!   [`Span::kind`] (`heading`, `list_item`, `paragraph`), and so is each line of a block
+//!   whose lines are not hard-wrapped prose.
+//! * Sentences come from a single-pass rule splitter (module `sentence`) with per-language
 //!   abbreviation lists ([`lang`]); the language is the document's `lang` field, or else
 //!   identified with `whatlang` and stored there. Text in no identifiable language falls back
 //!   to the Unicode sentence boundaries of UAX #29.
