@@ -1,39 +1,686 @@
-//! Boilerplate stripping for whole-page text dumps (first version: section-ending headings).
+//! Boilerplate stripping for whole-page text dumps: the visible text of a page, one block a
+//! line, in; the article (its title once, then its body) out, without the DOM.
+//!
+//! How a dump is cleaned:
+//! 1. Every non-blank line is measured ([`features`]) and scored by a small logistic-regression
+//!    line model shipped in the binary ([`model`]): length, end punctuation, case, stop words,
+//!    digits and symbols, glued text, cue words, similarity to the title and the neighbouring
+//!    lines.
+//! 2. Rules drop what is furniture whatever its score: repeats of the title, bylines and
+//!    "source + 18 hours ago" lines, dates, share-bar words, store badges, callouts ("Did You
+//!    Know?", "Pro Tip:") and reader prompts, markup leaked as text, author bios, and lines
+//!    seen in many documents of the same site ([`LineStats`], when given).
+//! 3. Furniture headings ("Related Articles", "LEAVE A REPLY", "Top 5 This Week", "Discover
+//!    more from ...", and their families in de, fr, es, it, pt, ru, nl, pl) cut the page into
+//!    sections; a table of contents drops only its list.
+//! 4. The article is the contiguous run of lines with the largest content mass (a maximum-sum
+//!    segment over line scores weighted by length), taken from sections that no furniture
+//!    heading opened when there is one; everything under a furniture heading goes with it,
+//!    other stories' bodies included.
+//!
+//! ```
+//! use pith_clean::text;
+//! let dump = "Harbour bridge to be rebuilt\nHome\nNews\nSport\n\
+//!     Harbour bridge to be rebuilt\nBy Jane Doe\n\
+//!     The council voted on Tuesday to rebuild the old harbour bridge, ending a decade of delays.\n\
+//!     Work will start in spring and is expected to take two years, the mayor said.\n\
+//!     Related Articles\n\
+//!     Storm closes the coastal road for the second time this winter, with more rain due.\n";
+//! let out = text::clean_dump(dump);
+//! assert_eq!(out.title.as_deref(), Some("Harbour bridge to be rebuilt"));
+//! assert!(out.text.starts_with("Harbour bridge to be rebuilt\n\nThe council voted"));
+//! assert!(out.text.contains("mayor said") && !out.text.contains("Storm") && !out.text.contains("Jane"));
+//! ```
+
+mod features;
+mod lexicon;
+mod model;
+pub mod score;
+mod stats;
+
+use std::collections::HashMap;
+
+pub use lexicon::Furniture;
+pub use model::{BlockParams, LineModel};
+pub use stats::LineStats;
+
+use features::{Line, N_FEATURES};
 
 /// A cleaned text dump.
 #[derive(Debug, Default, Clone)]
 pub struct CleanedText {
+    /// The article: its title first (when [`Options::keep_title`]), then its body, one block a
+    /// paragraph, blocks separated by a blank line.
     pub text: String,
-    /// The page title, when the first line looks like one.
+    /// The article's title, when one was found.
     pub title: Option<String>,
 }
 
-const SECTION_ENDS: &[&str] = &[
-    "related articles",
-    "related posts",
-    "popular articles",
-    "leave a reply",
-    "comments",
-    "download the app",
-    "source link",
-];
+/// What happened to one line of a dump, for `--explain`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineDecision {
+    /// 1-based line number in the dump.
+    pub line_no: usize,
+    pub text: String,
+    pub kept: bool,
+    /// Why: the rule that dropped or kept the line, or the model score.
+    pub rule_or_score: String,
+}
+
+/// Cleaning options.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Start the text with the title line (the held-out gold keeps the title once).
+    pub keep_title: bool,
+    /// With corpus statistics: drop lines seen in at least this many documents of the host.
+    pub min_host_docs: u32,
+    /// Line model to use instead of the shipped one (weights trained by
+    /// `examples/text_train.rs`).
+    pub line_model: Option<LineModel>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            keep_title: true,
+            min_host_docs: 3,
+            line_model: None,
+        }
+    }
+}
 
 /// Strips page furniture from the visible text of a whole page.
 pub fn clean_dump(dump: &str) -> CleanedText {
-    let lines: Vec<&str> = dump.lines().map(str::trim).collect();
-    let title = lines.iter().find(|l| !l.is_empty()).map(|s| s.to_string());
-    let mut kept: Vec<&str> = Vec::new();
-    for line in &lines {
-        let lower = line.to_lowercase();
-        if SECTION_ENDS.iter().any(|s| lower == *s) {
-            break;
-        }
-        if line.split_whitespace().count() >= 8 {
-            kept.push(line);
+    run(dump, &Options::default(), None, false).0
+}
+
+/// Like [`clean_dump`], also dropping lines that `stats` saw in at least
+/// [`Options::min_host_docs`] documents of `host`.
+pub fn clean_dump_with(dump: &str, stats: Option<&LineStats>, host: &str) -> CleanedText {
+    run(dump, &Options::default(), stats.map(|s| (s, host)), false).0
+}
+
+/// [`clean_dump_with`] with explicit options.
+pub fn clean_dump_opts(
+    dump: &str,
+    opts: &Options,
+    stats: Option<&LineStats>,
+    host: &str,
+) -> CleanedText {
+    run(dump, opts, stats.map(|s| (s, host)), false).0
+}
+
+/// Every non-blank line of a dump with whether it was kept and the rule or score that decided.
+pub fn explain(dump: &str) -> Vec<LineDecision> {
+    run(dump, &Options::default(), None, true).1
+}
+
+/// [`explain`] with options and corpus statistics; also returns the cleaned text.
+pub fn explain_with(
+    dump: &str,
+    opts: &Options,
+    stats: Option<&LineStats>,
+    host: &str,
+) -> (CleanedText, Vec<LineDecision>) {
+    run(dump, opts, stats.map(|s| (s, host)), true)
+}
+
+/// Why a line was kept or dropped.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Why {
+    Undecided,
+    /// The title line (kept once, at the top).
+    Title,
+    /// A repeat of the title (or the page `<title>` line).
+    TitleRepeat,
+    /// A furniture heading.
+    Heading(Furniture),
+    /// Under a furniture heading (line index of the heading).
+    InSection(Furniture, usize),
+    /// A rule fired.
+    Rule(&'static str),
+    /// Seen in this many documents of the host.
+    CrossDoc(u32),
+    /// Inside the article block, model score high enough.
+    Content(f32),
+    /// Inside the article block, model score too low.
+    LowScore(f32),
+    /// Outside the article block.
+    OutsideBlock(f32),
+}
+
+impl Why {
+    fn kept(self) -> bool {
+        matches!(self, Why::Title | Why::Content(_))
+    }
+
+    fn describe(self, lines: &[Line<'_>]) -> String {
+        let line_no = |i: usize| lines.get(i).map_or(0, |l| l.no + 1);
+        match self {
+            Why::Undecided => "undecided".into(),
+            Why::Title => "title".into(),
+            Why::TitleRepeat => "rule:title_repeat".into(),
+            Why::Heading(f) => format!("rule:furniture_heading({})", f.name()),
+            Why::InSection(f, h) => {
+                format!("rule:in_section({} from line {})", f.name(), line_no(h))
+            }
+            Why::Rule(r) => format!("rule:{r}"),
+            Why::CrossDoc(n) => format!("rule:cross_doc(seen in {n} docs of host)"),
+            Why::Content(p) => format!("score:{p:.2}"),
+            Why::LowScore(p) => format!("score:{p:.2} below the in-block minimum"),
+            Why::OutsideBlock(p) => format!("block:outside_article(score {p:.2})"),
         }
     }
-    CleanedText {
-        text: kept.join("\n\n"),
+}
+
+/// A line's content weight is `(p - pivot) * (units + line_base)` ([`BlockParams`]): lines
+/// above the pivot pull the block over them, short junk lines still cost something.
+const UNITS_CAP: f32 = 60.0;
+/// Weight of a line that a rule dropped (it neither ends nor feeds a block much).
+const RULE_DROPPED_WEIGHT: f32 = -1.0;
+/// Weight of a furniture heading.
+const HEADING_WEIGHT: f32 = -3.0;
+/// Content (in word units) that must precede a furniture heading for it to end the article.
+const MIN_ARTICLE_UNITS: f32 = 20.0;
+
+fn run(
+    dump: &str,
+    opts: &Options,
+    stats: Option<(&LineStats, &str)>,
+    want_decisions: bool,
+) -> (CleanedText, Vec<LineDecision>) {
+    let model = opts.line_model.as_ref().unwrap_or(LineModel::shipped());
+    let bp = model.params;
+    let Some(Prepared {
+        lines,
         title,
+        ctx,
+        p,
+    }) = prepare(dump, model)
+    else {
+        return (CleanedText::default(), Vec::new());
+    };
+    let n = lines.len();
+    let mut why = vec![Why::Undecided; n];
+    let title_key = title.as_ref().map(|t| lexicon::heading_key(&t.text));
+
+    // Rules.
+    for i in 0..n {
+        let l = &lines[i];
+        if let Some(t) = &title {
+            if i == t.index {
+                why[i] = Why::Title;
+                continue;
+            }
+            if i == t.page_title_index
+                || is_title_repeat(l, title_key.as_deref().unwrap_or(""), t, &ctx[i])
+            {
+                why[i] = Why::TitleRepeat;
+                continue;
+            }
+        }
+        if l.words <= 12 {
+            if let Some(f) = lexicon::furniture_heading(&l.key, l.words) {
+                why[i] = Why::Heading(f);
+                continue;
+            }
+        }
+        if let Some(r) = line_rule(&lines, i) {
+            why[i] = Why::Rule(r);
+            continue;
+        }
+        if let Some((s, host)) = stats {
+            let c = s.count(host, l.text);
+            if c >= opts.min_host_docs {
+                why[i] = Why::CrossDoc(c);
+            }
+        }
     }
+    // A table of contents drops its list, not the article after it.
+    let mut i = 0;
+    while i < n {
+        if why[i] == Why::Heading(Furniture::Contents) {
+            let mut j = i + 1;
+            while j < n && j < i + 80 {
+                let l = &lines[j];
+                let listy = l.list_marker || (l.units < 12.0 && !l.terminal);
+                if !listy {
+                    break;
+                }
+                if matches!(why[j], Why::Undecided | Why::TitleRepeat) {
+                    why[j] = Why::InSection(Furniture::Contents, i);
+                }
+                j += 1;
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+
+    // The article block: the maximum-sum run of line weights. A furniture heading inside it
+    // ends the article once some content was seen, and otherwise (share bars, widget headings
+    // above the story) only moves the start past it.
+    let weight = |k: usize| -> f32 {
+        match why[k] {
+            Why::Undecided => (p[k] - bp.pivot) * (lines[k].units.min(UNITS_CAP) + bp.line_base),
+            Why::Title => 0.0,
+            Why::Heading(f) if f.opens_section() => HEADING_WEIGHT,
+            _ => RULE_DROPPED_WEIGHT,
+        }
+    };
+    let mut block = max_segment(0, n, &weight).map(|(_, s, e)| (s, e));
+    if let Some((mut s, mut e)) = block {
+        let mut mass = 0f32;
+        let mut k = s;
+        while k <= e {
+            match why[k] {
+                Why::Heading(f) if f.opens_section() => {
+                    // A promotion box inside the story ("Subscribe to X on YouTube") is
+                    // followed by more story; one that closes the page is not.
+                    let story_goes_on = f == Furniture::Promo
+                        && (k + 1..n.min(k + 3)).any(|j| {
+                            why[j] == Why::Undecided && lines[j].is_long() && p[j] >= bp.pivot
+                        });
+                    if story_goes_on {
+                        k += 1;
+                        continue;
+                    }
+                    if mass >= MIN_ARTICLE_UNITS {
+                        e = k.saturating_sub(1);
+                        break;
+                    }
+                    s = k + 1;
+                    mass = 0.0;
+                }
+                Why::Undecided if p[k] >= bp.pivot => mass += lines[k].units,
+                _ => {}
+            }
+            k += 1;
+        }
+        block = if s <= e {
+            max_segment(s, e + 1, &weight).map(|(_, s, e)| (s, e))
+        } else {
+            None
+        };
+    }
+    let mut last_heading: Option<(Furniture, usize)> = None;
+    for k in 0..n {
+        if let Why::Heading(f) = why[k] {
+            if f.opens_section() {
+                last_heading = Some((f, k));
+            }
+        }
+        if why[k] != Why::Undecided {
+            continue;
+        }
+        let inside = block.is_some_and(|(s, e)| k >= s && k <= e);
+        why[k] = if inside {
+            if p[k] >= bp.in_block_min || is_table_row(&lines[k]) {
+                Why::Content(p[k])
+            } else {
+                Why::LowScore(p[k])
+            }
+        } else if let Some((f, h)) =
+            last_heading.filter(|(_, h)| block.is_some_and(|(_, e)| *h > e))
+        {
+            Why::InSection(f, h)
+        } else {
+            Why::OutsideBlock(p[k])
+        };
+    }
+
+    // Without a title line, a heading-like line that opens the block is the title.
+    let mut title_text = title.as_ref().map(|t| t.text.clone());
+    if title_text.is_none() {
+        if let Some((s, _)) = block {
+            let cand = (s.saturating_sub(1)..=s).find(|&k| {
+                let l = &lines[k];
+                title_like(l)
+                    && !l.terminal
+                    && matches!(why[k], Why::Content(_) | Why::OutsideBlock(_))
+            });
+            if let Some(k) = cand {
+                why[k] = Why::Title;
+                title_text = Some(lines[k].text.to_string());
+            }
+        }
+    }
+
+    let mut text = String::new();
+    if opts.keep_title {
+        if let Some(t) = &title_text {
+            text.push_str(t);
+        }
+    }
+    for (k, l) in lines.iter().enumerate() {
+        if matches!(why[k], Why::Content(_)) {
+            if !text.is_empty() {
+                text.push_str("\n\n");
+            }
+            text.push_str(l.text);
+        }
+    }
+    let decisions = if want_decisions {
+        lines
+            .iter()
+            .enumerate()
+            .map(|(k, l)| LineDecision {
+                line_no: l.no + 1,
+                text: l.text.to_string(),
+                kept: why[k].kept() && (opts.keep_title || why[k] != Why::Title),
+                rule_or_score: why[k].describe(&lines),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    (
+        CleanedText {
+            text,
+            title: title_text,
+        },
+        decisions,
+    )
+}
+
+/// Maximum-sum contiguous run of `weight(k)` for `k` in `a..b` (Kadane's algorithm); returns
+/// the sum and the first and last index, or `None` when no run has a positive sum.
+fn max_segment(a: usize, b: usize, weight: &impl Fn(usize) -> f32) -> Option<(f32, usize, usize)> {
+    let mut best: Option<(f32, usize, usize)> = None;
+    let mut cur = 0f32;
+    let mut cur_start = a;
+    for k in a..b {
+        let w = weight(k);
+        if cur <= 0.0 {
+            cur = w;
+            cur_start = k;
+        } else {
+            cur += w;
+        }
+        if cur > 0.0 && best.is_none_or(|(s, _, _)| cur > s) {
+            best = Some((cur, cur_start, k));
+        }
+    }
+    best
+}
+
+struct Title {
+    /// The line kept as the title.
+    index: usize,
+    /// The page `<title>` line (the same line when the body does not repeat it).
+    page_title_index: usize,
+    text: String,
+}
+
+fn title_like(l: &Line<'_>) -> bool {
+    (2.0..=40.0).contains(&l.units)
+        && !l.cues.date_like
+        && !l.cues.ui_word
+        && !l.cues.relative_time
+        && !l.cues.leaked_markup
+        && !l.cues.byline
+        && lexicon::furniture_heading(&l.key, l.words).is_none()
+}
+
+/// The title: the first line of a dump is usually the page `<title>` (often with the site name
+/// after a separator); the article heading repeats it further down. The repeat is the clean
+/// form, so it is preferred.
+fn find_title(lines: &[Line<'_>]) -> Option<Title> {
+    // The page title is the first line, after perhaps a logo or date line.
+    let (first_index, first) = lines
+        .iter()
+        .enumerate()
+        .take(3)
+        .find(|(_, l)| title_like(l) && !l.terminal)?;
+    let key0 = lexicon::heading_key(first.text);
+    if key0.is_empty() {
+        return None;
+    }
+    for (k, l) in lines.iter().enumerate().skip(first_index + 1).take(600) {
+        if l.units < 2.0 || l.units > 40.0 || l.cues.leaked_markup {
+            continue;
+        }
+        let key = if l.key.is_empty() {
+            lexicon::heading_key(l.text)
+        } else {
+            l.key.clone()
+        };
+        if key.is_empty() {
+            continue;
+        }
+        let long_enough = l.words >= 3 && key.len() * 2 >= key0.len();
+        let matches = key == key0
+            || (long_enough
+                && key0.starts_with(&key)
+                && key0.as_bytes().get(key.len()) == Some(&b' '))
+            || (long_enough
+                && key0.ends_with(&key)
+                && key0.len() > key.len()
+                && key0.as_bytes().get(key0.len() - key.len() - 1) == Some(&b' '));
+        if matches {
+            return Some(Title {
+                index: k,
+                page_title_index: first_index,
+                text: l.text.trim_start_matches(['-', '•', '*', ' ']).to_string(),
+            });
+        }
+    }
+    Some(Title {
+        index: first_index,
+        page_title_index: first_index,
+        text: first.text.to_string(),
+    })
+}
+
+fn is_title_repeat(l: &Line<'_>, title_key: &str, title: &Title, ctx: &features::Context) -> bool {
+    if title_key.is_empty() || l.units > 45.0 {
+        return false;
+    }
+    let key = if l.key.is_empty() {
+        lexicon::heading_key(l.text)
+    } else {
+        l.key.clone()
+    };
+    if key.is_empty() {
+        return false;
+    }
+    if key == title_key {
+        return true;
+    }
+    // The page <title> line: the title plus a site name.
+    if title.index == title.page_title_index {
+        return false;
+    }
+    ctx.title_sim >= 0.85 && !l.terminal && l.units <= 40.0
+}
+
+/// A row of a text table (`| a | b |`): inside the article, tables are content.
+fn is_table_row(l: &Line<'_>) -> bool {
+    l.text.starts_with('|') && l.text.ends_with('|') && l.text.len() > 2
+}
+
+/// Line rules that drop a line whatever its score.
+fn line_rule(lines: &[Line<'_>], i: usize) -> Option<&'static str> {
+    let l = &lines[i];
+    let c = &l.cues;
+    if c.leaked_markup {
+        return Some("leaked_markup");
+    }
+    if c.store_badge {
+        return Some("store_badge");
+    }
+    if c.relative_time {
+        return Some("source_and_time");
+    }
+    if c.byline {
+        return Some("byline");
+    }
+    if c.date_like && l.units <= 8.0 {
+        return Some("date");
+    }
+    if c.ui_word {
+        return Some("ui_word");
+    }
+    if c.callout {
+        return Some("callout");
+    }
+    if l.ends_question && is_reader_prompt(lines, i) {
+        return Some("reader_prompt");
+    }
+    if is_author_bio(lines, i) {
+        return Some("author_bio");
+    }
+    if c.furniture_phrase && l.units <= 12.0 && !l.terminal {
+        return Some("furniture_phrase");
+    }
+    None
+}
+
+/// A question put to the reader and left unanswered: every sentence is a question and the next
+/// line is not an answer (an FAQ question is followed by its answer).
+fn is_reader_prompt(lines: &[Line<'_>], i: usize) -> bool {
+    let l = &lines[i];
+    if l.text.contains(". ") || l.text.contains("! ") {
+        return false;
+    }
+    let addressed = l.lower.split(|c: char| !c.is_alphanumeric()).any(|w| {
+        matches!(
+            w,
+            "you"
+                | "your"
+                | "yours"
+                | "you're"
+                | "du"
+                | "sie"
+                | "vous"
+                | "usted"
+                | "voi"
+                | "você"
+                | "вы"
+        )
+    });
+    let questions = l.text.matches(['?', '？']).count();
+    let answered = lines
+        .get(i + 1)
+        .is_some_and(|nx| nx.units >= 8.0 && !nx.ends_question && nx.terminal);
+    !answered && (addressed || questions >= 2)
+}
+
+/// An author biography: a long line that starts with the name on the short line just above it
+/// and says who the person is.
+fn is_author_bio(lines: &[Line<'_>], i: usize) -> bool {
+    let l = &lines[i];
+    if i == 0 || l.units < 8.0 {
+        return false;
+    }
+    let prev = &lines[i - 1];
+    if !(2..=4).contains(&prev.words) || prev.capitalized < prev.words || prev.terminal {
+        return false;
+    }
+    l.lower.starts_with(&prev.lower)
+        && [
+            " is a ",
+            " is an ",
+            " is the ",
+            " has been ",
+            " was born",
+            " writes ",
+            " covers ",
+            " joined ",
+            " is currently ",
+            " works as ",
+        ]
+        .iter()
+        .any(|v| l.lower.contains(v))
+}
+
+struct Prepared<'a> {
+    lines: Vec<Line<'a>>,
+    title: Option<Title>,
+    ctx: Vec<features::Context>,
+    /// Model probability of each line.
+    p: Vec<f32>,
+}
+
+/// Measures the lines of a dump, finds the title and scores every line.
+fn prepare<'a>(dump: &'a str, model: &LineModel) -> Option<Prepared<'a>> {
+    let mut lines: Vec<Line<'a>> = Vec::new();
+    let mut blank_pending = false;
+    for (no, raw) in dump.lines().enumerate() {
+        let t = raw.trim();
+        if t.is_empty() {
+            blank_pending = true;
+            if let Some(last) = lines.last_mut() {
+                last.blank_after = true;
+            }
+            continue;
+        }
+        let mut l = Line::measure(no, t);
+        l.blank_before = blank_pending;
+        blank_pending = false;
+        lines.push(l);
+    }
+    if lines.is_empty() {
+        return None;
+    }
+    let mut dup: HashMap<&str, usize> = HashMap::with_capacity(lines.len());
+    for l in &lines {
+        *dup.entry(l.text).or_insert(0) += 1;
+    }
+    for l in lines.iter_mut() {
+        l.dup = dup.get(l.text).copied().unwrap_or(1);
+    }
+    let title = find_title(&lines);
+    let title_words: Vec<String> = title
+        .as_ref()
+        .map(|t| {
+            t.text
+                .to_lowercase()
+                .split(|c: char| !(c == '_' || c.is_alphanumeric()))
+                .filter(|w| !w.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    let ctx = features::context_features(&lines, &title_words, title.as_ref().map(|t| t.index));
+    let mut x = [0f32; N_FEATURES];
+    let p = lines
+        .iter()
+        .zip(&ctx)
+        .map(|(l, c)| {
+            features::vector(l, c, &mut x);
+            model::probability(&x, model)
+        })
+        .collect();
+    Some(Prepared {
+        lines,
+        title,
+        ctx,
+        p,
+    })
+}
+
+/// Measured features of every non-blank line (for the training example): line number (0-based),
+/// text and feature vector. Not a stable API.
+#[doc(hidden)]
+pub fn line_features(dump: &str) -> Vec<(usize, String, Vec<f32>)> {
+    let Some(prep) = prepare(dump, LineModel::shipped()) else {
+        return Vec::new();
+    };
+    let mut x = [0f32; N_FEATURES];
+    prep.lines
+        .iter()
+        .zip(&prep.ctx)
+        .map(|(l, c)| {
+            features::vector(l, c, &mut x);
+            (l.no, l.text.to_string(), x.to_vec())
+        })
+        .collect()
+}
+
+/// Names of the features in [`line_features`] vectors.
+#[doc(hidden)]
+pub fn feature_names() -> &'static [&'static str] {
+    features::FEATURE_NAMES
 }

@@ -1,0 +1,175 @@
+//! Text-dump cleaning on the development set: mean token F1 (computed like
+//! `shared/eval/score_text.py`), throughput in MB/s on one core, and the tokens kept per seed.
+//!
+//! `cargo bench -p pith-clean --bench text_dumps`
+//! Data: `PITH_TEXT_DUMPS_DIR` or `../../../shared/bench/text-dumps/scrapinghub` from the crate;
+//! seeds: `PITH_SEEDS_DIR` or `../../../shared/seeds`. Missing data is reported and skipped.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use pith_clean::text::{self, score, LineStats, Options};
+
+fn data_dir(var: &str, default: &str) -> PathBuf {
+    std::env::var(var)
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(default))
+}
+
+fn host_of(url: &str) -> String {
+    url.split("://")
+        .nth(1)
+        .unwrap_or(url)
+        .split('/')
+        .next()
+        .unwrap_or("")
+        .trim_start_matches("www.")
+        .to_string()
+}
+
+struct Doc {
+    id: String,
+    host: String,
+    dump: String,
+    gold: String,
+}
+
+fn load(dir: &Path) -> Option<Vec<Doc>> {
+    let gold = fs::read_to_string(dir.join("gold.jsonl")).ok()?;
+    let mut hosts = HashMap::new();
+    if let Ok(meta) = fs::read_to_string(dir.join("meta.jsonl")) {
+        for line in meta.lines() {
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(line) {
+                hosts.insert(
+                    v["id"].as_str().unwrap_or("").to_string(),
+                    host_of(v["url"].as_str().unwrap_or("")),
+                );
+            }
+        }
+    }
+    let mut docs = Vec::new();
+    for line in gold.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).ok()?;
+        let id = v["id"].as_str().unwrap_or("").to_string();
+        let dump = fs::read_to_string(dir.join(format!("{id}.txt"))).ok()?;
+        docs.push(Doc {
+            host: hosts.get(&id).cloned().unwrap_or_default(),
+            gold: v["text"].as_str().unwrap_or("").to_string(),
+            id,
+            dump,
+        });
+    }
+    Some(docs)
+}
+
+fn mean_f1(docs: &[Doc], opts: &Options, stats: Option<&LineStats>) -> (f64, f64, f64) {
+    let (mut f, mut p, mut r) = (0.0, 0.0, 0.0);
+    for d in docs {
+        let c = text::clean_dump_opts(&d.dump, opts, stats, &d.host);
+        let s = score::prf(&d.gold, &c.text);
+        f += s.f1;
+        p += s.precision;
+        r += s.recall;
+    }
+    let n = docs.len().max(1) as f64;
+    (f / n, p / n, r / n)
+}
+
+fn main() {
+    let dir = data_dir(
+        "PITH_TEXT_DUMPS_DIR",
+        "../../../shared/bench/text-dumps/scrapinghub",
+    );
+    match load(&dir) {
+        None => println!(
+            "text_dumps: no development set at {} (skipped)",
+            dir.display()
+        ),
+        Some(docs) => {
+            let no_title = Options {
+                keep_title: false,
+                ..Options::default()
+            };
+            let with_title = Options::default();
+            let (f, p, r) = mean_f1(&docs, &no_title, None);
+            println!("text_dumps: {} docs from {}", docs.len(), dir.display());
+            println!("  mean F1 {f:.4} (P {p:.4} R {r:.4})  title left out (dev gold policy)");
+            let (f, p, r) = mean_f1(&docs, &with_title, None);
+            println!("  mean F1 {f:.4} (P {p:.4} R {r:.4})  title kept once (default)");
+            let mut stats = LineStats::default();
+            for d in &docs {
+                stats.observe(&d.host, &d.dump);
+            }
+            for min in [2u32, 3] {
+                let o = Options {
+                    keep_title: false,
+                    min_host_docs: min,
+                    ..Options::default()
+                };
+                let (f, p, r) = mean_f1(&docs, &o, Some(&stats));
+                println!("  mean F1 {f:.4} (P {p:.4} R {r:.4})  with cross-doc line stats (>= {min} docs of host), title left out");
+            }
+            let bytes: usize = docs.iter().map(|d| d.dump.len()).sum();
+            let rounds = 5;
+            let mut best = f64::INFINITY;
+            let mut sink = 0usize;
+            for _ in 0..rounds {
+                let t = Instant::now();
+                for d in &docs {
+                    sink += text::clean_dump(&d.dump).text.len();
+                }
+                best = best.min(t.elapsed().as_secs_f64());
+            }
+            println!(
+                "  throughput {:.1} MB/s ({} bytes, best of {rounds} rounds, one core; {sink} bytes out)",
+                bytes as f64 / 1e6 / best,
+                bytes
+            );
+            let worst = {
+                let mut v: Vec<(f64, &str)> = docs
+                    .iter()
+                    .map(|d| {
+                        (
+                            score::prf(
+                                &d.gold,
+                                &text::clean_dump_opts(&d.dump, &no_title, None, "").text,
+                            )
+                            .f1,
+                            d.id.as_str(),
+                        )
+                    })
+                    .collect();
+                v.sort_by(|a, b| a.0.total_cmp(&b.0));
+                v.truncate(5);
+                v
+            };
+            for (f, id) in worst {
+                println!("  worst: {f:.3} {id}");
+            }
+        }
+    }
+    let seeds = data_dir("PITH_SEEDS_DIR", "../../../shared/seeds");
+    let Ok(rd) = fs::read_dir(&seeds) else {
+        println!("seeds: none at {} (skipped)", seeds.display());
+        return;
+    };
+    let mut paths: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for p in paths {
+        let Ok(dump) = fs::read_to_string(&p) else {
+            continue;
+        };
+        let c = text::clean_dump(&dump);
+        println!(
+            "seed {}: {} of {} tokens kept, title {:?}",
+            p.file_name().and_then(|n| n.to_str()).unwrap_or("?"),
+            score::tokens(&c.text).count(),
+            score::tokens(&dump).count(),
+            c.title
+                .as_deref()
+                .map(|t| t.chars().take(50).collect::<String>())
+        );
+    }
+}

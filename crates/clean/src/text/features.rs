@@ -1,0 +1,642 @@
+//! Per-line measurements and the feature vector the line model reads.
+//!
+//! A [`Line`] holds what one pass over the characters of a line tells (length, case, digits,
+//! symbols, stop words, end punctuation) and a set of cue flags from the word lists. Context
+//! features (the neighbouring lines) are added by [`context_features`] once all lines are
+//! measured, in the spirit of jusText's neighbour rules (Pomikálek 2011, "Removing Boilerplate
+//! and Duplicate Content from Web Corpora").
+
+use super::lexicon;
+
+/// One non-blank line of a dump and its measurements.
+#[derive(Debug, Clone)]
+pub struct Line<'a> {
+    /// 0-based line number in the dump.
+    pub no: usize,
+    /// The line, trimmed.
+    pub text: &'a str,
+    /// Lowercased text.
+    pub lower: String,
+    /// [`lexicon::heading_key`] of short lines (empty for long ones).
+    pub key: String,
+    /// `\w+` tokens.
+    pub words: usize,
+    /// Length in word units: words, plus CJK characters / 2 (CJK runs are one token).
+    pub units: f32,
+    pub chars: usize,
+    pub letters: usize,
+    pub upper: usize,
+    pub digits: usize,
+    pub symbols: usize,
+    /// Words that are stop words of a covered language.
+    pub stop: usize,
+    /// Words that start with a capital letter.
+    pub capitalized: usize,
+    /// Lower-to-upper or letter-to-digit changes inside a word ("StoreGoogle", "Mayadeen18").
+    pub glue: usize,
+    pub blank_before: bool,
+    pub blank_after: bool,
+    /// Ends like a sentence (`.`, `!`, `?`, `…`, maybe followed by closing quotes).
+    pub terminal: bool,
+    pub ends_colon: bool,
+    pub ends_question: bool,
+    pub starts_lower: bool,
+    /// Starts with a list marker ("- ", "• ", "* ", "1) ", "1. ").
+    pub list_marker: bool,
+    /// How many times the same line occurs in the dump.
+    pub dup: usize,
+    pub cues: Cues,
+}
+
+/// Cue flags from the word lists and shape rules.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Cues {
+    pub furniture_phrase: bool,
+    pub ui_word: bool,
+    pub relative_time: bool,
+    pub date_like: bool,
+    pub byline: bool,
+    pub leaked_markup: bool,
+    pub url: bool,
+    pub store_badge: bool,
+    pub callout: bool,
+    pub separators: usize,
+}
+
+const MONTHS: &[&str] = &[
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "oct",
+    "nov",
+    "dec",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "januar",
+    "februar",
+    "märz",
+    "mai",
+    "juni",
+    "juli",
+    "oktober",
+    "dezember",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+    "gennaio",
+    "febbraio",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "settembre",
+    "ottobre",
+    "dicembre",
+    "janeiro",
+    "fevereiro",
+    "março",
+    "maio",
+    "junho",
+    "julho",
+    "setembro",
+    "outubro",
+    "novembro",
+    "dezembro",
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+    "stycznia",
+    "lutego",
+    "marca",
+    "kwietnia",
+    "maja",
+    "czerwca",
+    "lipca",
+    "sierpnia",
+    "września",
+    "października",
+    "listopada",
+    "grudnia",
+    "januari",
+    "februari",
+    "maart",
+    "mei",
+    "augustus",
+];
+
+const TIME_UNITS: &[&str] = &[
+    "sec", "secs", "second", "seconds", "min", "mins", "minute", "minutes", "hr", "hrs", "hour",
+    "hours", "day", "days", "week", "weeks", "month", "months", "year", "years", "h", "m", "d",
+];
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF)
+}
+
+fn ends_terminal(text: &str) -> (bool, bool, bool) {
+    let trimmed = text.trim_end_matches(|c: char| {
+        matches!(c, '"' | '\'' | '”' | '’' | '»' | ')' | ']' | '“' | '*') || c.is_whitespace()
+    });
+    match trimmed.chars().last() {
+        Some('.' | '!' | '…' | '。' | '！' | '؟') => (true, false, false),
+        Some('?' | '？') => (true, false, true),
+        Some(':') => (false, true, false),
+        _ => (false, false, false),
+    }
+}
+
+fn starts_list_marker(text: &str) -> bool {
+    let mut it = text.chars();
+    match it.next() {
+        Some('-' | '•' | '*' | '·' | '–' | '—' | '►' | '▸' | '»' | '›') => {
+            matches!(it.next(), Some(' ') | None)
+        }
+        Some(c) if c.is_ascii_digit() => {
+            let rest = text.trim_start_matches(|c: char| c.is_ascii_digit());
+            rest.starts_with(") ") || rest.starts_with(". ")
+        }
+        _ => false,
+    }
+}
+
+impl<'a> Line<'a> {
+    /// Measures one trimmed, non-blank line.
+    pub fn measure(no: usize, text: &'a str) -> Line<'a> {
+        let lower = text.to_lowercase();
+        let mut chars = 0usize;
+        let mut letters = 0usize;
+        let mut upper = 0usize;
+        let mut digits = 0usize;
+        let mut symbols = 0usize;
+        let mut cjk = 0usize;
+        let mut words = 0usize;
+        let mut capitalized = 0usize;
+        let mut glue = 0usize;
+        let mut in_word = false;
+        let mut prev: char = ' ';
+        for c in text.chars() {
+            chars += 1;
+            let word_char = c == '_' || c.is_alphanumeric();
+            if word_char {
+                if !in_word {
+                    words += 1;
+                    if c.is_uppercase() {
+                        capitalized += 1;
+                    }
+                } else if (prev.is_lowercase() && c.is_uppercase())
+                    || (prev.is_alphabetic() && c.is_ascii_digit() && prev.is_lowercase())
+                {
+                    glue += 1;
+                }
+                if c.is_alphabetic() {
+                    letters += 1;
+                    if c.is_uppercase() {
+                        upper += 1;
+                    }
+                    if is_cjk(c) {
+                        cjk += 1;
+                    }
+                } else if c.is_numeric() {
+                    digits += 1;
+                }
+            } else if !c.is_whitespace() {
+                symbols += 1;
+            }
+            in_word = word_char;
+            prev = c;
+        }
+        let mut stop = 0usize;
+        for w in lower.split(|c: char| !(c == '_' || c.is_alphanumeric())) {
+            if !w.is_empty() && lexicon::is_stop_word(w) {
+                stop += 1;
+            }
+        }
+        let (terminal, ends_colon, ends_question) = ends_terminal(text);
+        let key = if words <= 12 {
+            lexicon::heading_key(text)
+        } else {
+            String::new()
+        };
+        let cues = cues(text, &lower, &key, words);
+        Line {
+            no,
+            text,
+            key,
+            words,
+            units: words as f32 + cjk as f32 / 2.0,
+            chars,
+            letters,
+            upper,
+            digits,
+            symbols,
+            stop,
+            capitalized,
+            glue,
+            blank_before: false,
+            blank_after: false,
+            terminal,
+            ends_colon,
+            ends_question,
+            starts_lower: text.chars().next().is_some_and(char::is_lowercase),
+            list_marker: starts_list_marker(text),
+            dup: 1,
+            cues,
+            lower,
+        }
+    }
+
+    /// At least this many word units.
+    pub fn is_long(&self) -> bool {
+        self.units >= 12.0
+    }
+}
+
+fn cues(text: &str, lower: &str, key: &str, words: usize) -> Cues {
+    let short = words <= 12;
+    let mut c = Cues {
+        separators: text.matches(" | ").count()
+            + text.matches(" / ").count()
+            + text.matches(" • ").count()
+            + text.matches(" · ").count(),
+        ..Cues::default()
+    };
+    if short {
+        c.furniture_phrase = lexicon::FURNITURE_PHRASES.iter().any(|p| lower.contains(p));
+        c.ui_word = lexicon::is_ui_word(key);
+        c.store_badge = [
+            "app store",
+            "app-store",
+            "appstore",
+            "play store",
+            "play-store",
+            "google play",
+            "googleplay",
+        ]
+        .iter()
+        .any(|p| lower.contains(p));
+    }
+    c.callout = lexicon::CALLOUT_PREFIXES
+        .iter()
+        .any(|p| lower.starts_with(p));
+    c.leaked_markup = text.ends_with("\">")
+        || text.contains("\" />")
+        || text.contains("\"/>")
+        || text.contains("=\"")
+        || text.contains("</")
+        || text.contains("{{")
+        || (text.starts_with('<') && text.ends_with('>'));
+    c.url =
+        lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("www.");
+    if words <= 10 {
+        let toks: Vec<&str> = lower
+            .split(|ch: char| !ch.is_alphanumeric())
+            .filter(|t| !t.is_empty())
+            .collect();
+        // "18 hours ago", "Al Mayadeen18 hours ago", "timean hour ago", "vor 2 Stunden".
+        let has_ago = toks.iter().any(|t| {
+            matches!(
+                *t,
+                "ago" | "vor" | "il" | "hace" | "fa" | "atrás" | "назад" | "geleden" | "temu"
+            )
+        });
+        let has_unit = toks.iter().any(|t| {
+            let t = t.trim_start_matches(|ch: char| ch.is_ascii_digit());
+            TIME_UNITS.contains(&t)
+                || t.starts_with("stunde")
+                || t.starts_with("minute")
+                || t.starts_with("heure")
+                || t.starts_with("hora")
+                || t.starts_with("ora")
+                || t.starts_with("час")
+                || t.starts_with("минут")
+                || t.starts_with("uur")
+                || t.starts_with("godzin")
+        });
+        c.relative_time = has_ago && has_unit;
+        let month = toks.iter().any(|t| MONTHS.contains(t));
+        let has_digit = text.chars().any(|ch| ch.is_ascii_digit());
+        let numeric_date = toks
+            .iter()
+            .any(|t| t.len() == 4 && t.chars().all(|ch| ch.is_ascii_digit()))
+            || text.split_whitespace().any(|t| {
+                let parts: Vec<&str> = t.split(['/', '.', '-']).filter(|p| !p.is_empty()).collect();
+                parts.len() == 3
+                    && parts
+                        .iter()
+                        .all(|p| p.chars().all(|ch| ch.is_ascii_digit()))
+            });
+        c.date_like = (month && has_digit && words <= 7) || (numeric_date && words <= 4);
+        let first = toks.first().copied().unwrap_or("");
+        c.byline = words <= 10
+            && (matches!(
+                first,
+                "by" | "von" | "par" | "por" | "di" | "door" | "autor" | "author" | "автор"
+            ) || lower.starts_with("posted by")
+                || lower.starts_with("written by")
+                || lower.starts_with("words by")
+                || lower.starts_with("story by")
+                || lower.starts_with("reporting by"))
+            && text
+                .split_whitespace()
+                .nth(1)
+                .is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase));
+    }
+    c
+}
+
+/// Names of the model's features, in vector order (the weights file uses these names).
+pub const FEATURE_NAMES: &[&str] = &[
+    "bias",
+    "log_units",
+    "long",
+    "short",
+    "terminal",
+    "ends_colon",
+    "ends_question",
+    "starts_lower",
+    "upper_ratio",
+    "all_caps",
+    "digit_ratio",
+    "symbol_ratio",
+    "stop_density",
+    "no_stop",
+    "capitalized_ratio",
+    "glue",
+    "list_marker",
+    "title_sim",
+    "position",
+    "furniture_phrase",
+    "ui_word",
+    "relative_time",
+    "date_like",
+    "byline",
+    "leaked_markup",
+    "url",
+    "separators",
+    "dup",
+    "prev_long",
+    "next_long",
+    "prev_terminal",
+    "next_terminal",
+    "window_long",
+    "short_run",
+    "between_long",
+    "heading_before_long",
+    "mean_word_len",
+    "after_title",
+    "long_terminal",
+    "long_stop_density",
+    "long_window_long",
+];
+
+/// Number of features.
+pub const N_FEATURES: usize = FEATURE_NAMES.len();
+
+/// Context a line's features need besides its own measurements.
+pub struct Context {
+    pub title_sim: f32,
+    pub position: f32,
+    pub prev_long: bool,
+    pub next_long: bool,
+    pub prev_terminal: bool,
+    pub next_terminal: bool,
+    /// Share of long lines among the 3 lines either side.
+    pub window_long: f32,
+    /// Length of the run of consecutive short lines this line is in (0 for a long line).
+    pub short_run: usize,
+    /// Lines since the title line (0 when not after it).
+    pub after_title: usize,
+}
+
+/// The context of every line (same order as `lines`).
+pub fn context_features(
+    lines: &[Line<'_>],
+    title_words: &[String],
+    title_index: Option<usize>,
+) -> Vec<Context> {
+    let n = lines.len();
+    let long: Vec<bool> = lines.iter().map(Line::is_long).collect();
+    // Runs of short lines.
+    let mut run = vec![0usize; n];
+    let mut i = 0;
+    while i < n {
+        if long[i] {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < n && !long[i] {
+            i += 1;
+        }
+        for r in run.iter_mut().take(i).skip(start) {
+            *r = i - start;
+        }
+    }
+    let mut prefix = vec![0usize; n + 1];
+    for k in 0..n {
+        prefix[k + 1] = prefix[k] + usize::from(long[k]);
+    }
+    (0..n)
+        .map(|k| {
+            let lo = k.saturating_sub(3);
+            let hi = (k + 4).min(n);
+            let others = (hi - lo).saturating_sub(1).max(1);
+            let window_long =
+                (prefix[hi] - prefix[lo] - usize::from(long[k])) as f32 / others as f32;
+            Context {
+                title_sim: title_similarity(&lines[k], title_words),
+                position: if n > 1 {
+                    k as f32 / (n - 1) as f32
+                } else {
+                    0.0
+                },
+                prev_long: k > 0 && long[k - 1],
+                next_long: k + 1 < n && long[k + 1],
+                prev_terminal: k > 0 && lines[k - 1].terminal,
+                next_terminal: k + 1 < n && lines[k + 1].terminal,
+                window_long,
+                short_run: run[k],
+                after_title: match title_index {
+                    Some(t) if t > 0 && k > t => k - t,
+                    _ => 0,
+                },
+            }
+        })
+        .collect()
+}
+
+/// Share of the line's words that are title words (0 when there is no title).
+pub fn title_similarity(line: &Line<'_>, title_words: &[String]) -> f32 {
+    if title_words.is_empty() || line.words == 0 || line.words > 40 {
+        return 0.0;
+    }
+    let mut hit = 0usize;
+    let mut n = 0usize;
+    for w in line
+        .lower
+        .split(|c: char| !(c == '_' || c.is_alphanumeric()))
+    {
+        if w.is_empty() {
+            continue;
+        }
+        n += 1;
+        if title_words.iter().any(|t| t == w) {
+            hit += 1;
+        }
+    }
+    if n == 0 {
+        return 0.0;
+    }
+    let cover_line = hit as f32 / n as f32;
+    let cover_title = (hit as f32 / title_words.len() as f32).min(1.0);
+    cover_line.min(cover_title)
+}
+
+/// The feature vector of one line.
+pub fn vector(line: &Line<'_>, ctx: &Context, out: &mut [f32; N_FEATURES]) {
+    let letters = line.letters.max(1) as f32;
+    let chars = line.chars.max(1) as f32;
+    let words = line.words.max(1) as f32;
+    let b = |x: bool| if x { 1.0 } else { 0.0 };
+    let v = [
+        1.0,
+        (1.0 + line.units).ln(),
+        b(line.is_long()),
+        b(line.units <= 3.0),
+        b(line.terminal),
+        b(line.ends_colon),
+        b(line.ends_question),
+        b(line.starts_lower),
+        line.upper as f32 / letters,
+        b(line.letters >= 4 && line.upper * 10 >= line.letters * 9),
+        line.digits as f32 / chars,
+        line.symbols as f32 / chars,
+        line.stop as f32 / words,
+        b(line.stop == 0),
+        line.capitalized as f32 / words,
+        (line.glue as f32).min(3.0) / 3.0,
+        b(line.list_marker),
+        ctx.title_sim,
+        ctx.position,
+        b(line.cues.furniture_phrase),
+        b(line.cues.ui_word),
+        b(line.cues.relative_time),
+        b(line.cues.date_like),
+        b(line.cues.byline),
+        b(line.cues.leaked_markup),
+        b(line.cues.url),
+        (line.cues.separators as f32).min(4.0) / 4.0,
+        b(line.dup > 1),
+        b(ctx.prev_long),
+        b(ctx.next_long),
+        b(ctx.prev_terminal),
+        b(ctx.next_terminal),
+        ctx.window_long,
+        ((ctx.short_run as f32).ln_1p() / 4.0).min(1.5),
+        b(!line.is_long() && ctx.prev_long && ctx.next_long),
+        b(!line.is_long() && !line.terminal && ctx.next_long && !ctx.prev_long),
+        (line.letters as f32 / words / 10.0).min(2.0),
+        if ctx.after_title > 0 && ctx.after_title <= 12 {
+            1.0 / ctx.after_title as f32
+        } else {
+            0.0
+        },
+        b(line.is_long() && line.terminal),
+        if line.is_long() {
+            line.stop as f32 / words
+        } else {
+            0.0
+        },
+        if line.is_long() { ctx.window_long } else { 0.0 },
+    ];
+    out.copy_from_slice(&v);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn measures_shape_and_cues() {
+        let l = Line::measure(0, "Al Mayadeen18 hours ago");
+        assert!(l.cues.relative_time);
+        assert_eq!(l.glue, 1);
+        let l = Line::measure(0, "The council voted on Tuesday to rebuild the bridge.");
+        assert!(l.terminal && l.stop >= 3 && !l.cues.relative_time);
+        let l = Line::measure(0, "Friday, July 4, 2025");
+        assert!(l.cues.date_like);
+        let l = Line::measure(0, "By Jane Doe");
+        assert!(l.cues.byline);
+        let l = Line::measure(0, "by the river, the town slept.");
+        assert!(!l.cues.byline);
+        let l = Line::measure(0, "talks stalled over territory.\">");
+        assert!(l.cues.leaked_markup);
+        let l = Line::measure(0, "- Key points");
+        assert!(l.list_marker);
+        assert!(Line::measure(0, "app-storeplay-store").cues.store_badge);
+    }
+
+    #[test]
+    fn context_marks_short_line_between_paragraphs() {
+        let long = "The council voted on Tuesday to rebuild the old harbour bridge after years.";
+        let texts = [long, "A short heading", long];
+        let lines: Vec<Line> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Line::measure(i, t))
+            .collect();
+        let ctx = context_features(&lines, &[], None);
+        let mut v = [0.0; N_FEATURES];
+        vector(&lines[1], &ctx[1], &mut v);
+        let idx = FEATURE_NAMES
+            .iter()
+            .position(|n| *n == "between_long")
+            .expect("feature");
+        assert_eq!(v[idx], 1.0);
+    }
+}

@@ -1,0 +1,953 @@
+//! Word lists: page-furniture headings, boilerplate phrases and stop words in the major
+//! European languages (en, de, fr, es, it, pt, ru, nl, pl).
+//!
+//! Headings are matched on a *key*: the line lowercased, digits, punctuation and symbols
+//! removed, whitespace collapsed (see [`heading_key`]). The lists are this project's own,
+//! written from the widget headings that news and blog templates commonly print; stop words
+//! are the most frequent function words of each language.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+/// What a furniture heading opens, and so what happens to the lines under it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Furniture {
+    /// Related, popular, recommended or latest stories: other stories' titles and bodies.
+    Related,
+    /// Comment widgets and forms.
+    Comments,
+    /// Newsletter, subscription and app promotions.
+    Promo,
+    /// Share bars, tags, author boxes, "Source link" and other footers.
+    Footer,
+    /// A table of contents: only the list under it is dropped, the article goes on after it.
+    Contents,
+    /// Share bars, source credits: only the line itself is dropped.
+    Share,
+}
+
+impl Furniture {
+    /// Name used in explanations.
+    pub fn name(self) -> &'static str {
+        match self {
+            Furniture::Related => "related",
+            Furniture::Comments => "comments",
+            Furniture::Promo => "promo",
+            Furniture::Footer => "footer",
+            Furniture::Contents => "contents",
+            Furniture::Share => "share",
+        }
+    }
+
+    /// Whether everything under the heading goes (the article ends there).
+    pub fn opens_section(self) -> bool {
+        !matches!(self, Furniture::Contents | Furniture::Share)
+    }
+}
+
+/// Whole-line headings (keys). A line whose key is one of these opens furniture.
+const HEADINGS: &[(&str, Furniture)] = &[
+    // en
+    ("related", Furniture::Related),
+    ("related articles", Furniture::Related),
+    ("related article", Furniture::Related),
+    ("related posts", Furniture::Related),
+    ("related post", Furniture::Related),
+    ("related stories", Furniture::Related),
+    ("related story", Furniture::Related),
+    ("related news", Furniture::Related),
+    ("related content", Furniture::Related),
+    ("related coverage", Furniture::Related),
+    ("related links", Furniture::Related),
+    ("related reading", Furniture::Related),
+    ("related topics", Furniture::Related),
+    ("related videos", Furniture::Related),
+    ("related video", Furniture::Related),
+    ("related items", Furniture::Related),
+    ("related products", Furniture::Related),
+    ("you may also like", Furniture::Related),
+    ("you might also like", Furniture::Related),
+    ("you may like", Furniture::Related),
+    ("you might like", Furniture::Related),
+    ("we also recommend", Furniture::Related),
+    ("you may be interested in", Furniture::Related),
+    ("you might be interested in", Furniture::Related),
+    ("you may also be interested in", Furniture::Related),
+    ("recommended", Furniture::Related),
+    ("recommended for you", Furniture::Related),
+    ("recommended stories", Furniture::Related),
+    ("recommended articles", Furniture::Related),
+    ("recommended reading", Furniture::Related),
+    ("popular", Furniture::Related),
+    ("popular now", Furniture::Related),
+    ("popular posts", Furniture::Related),
+    ("popular articles", Furniture::Related),
+    ("popular stories", Furniture::Related),
+    ("popular news", Furniture::Related),
+    ("popular on", Furniture::Related),
+    ("most popular", Furniture::Related),
+    ("most popular stories", Furniture::Related),
+    ("most popular articles", Furniture::Related),
+    ("most read", Furniture::Related),
+    ("most read stories", Furniture::Related),
+    ("most read articles", Furniture::Related),
+    ("most viewed", Furniture::Related),
+    ("most shared", Furniture::Related),
+    ("most commented", Furniture::Related),
+    ("trending", Furniture::Related),
+    ("trending now", Furniture::Related),
+    ("trending stories", Furniture::Related),
+    ("trending articles", Furniture::Related),
+    ("trending news", Furniture::Related),
+    ("trending topics", Furniture::Related),
+    ("top stories", Furniture::Related),
+    ("top articles", Furniture::Related),
+    ("top news", Furniture::Related),
+    ("top posts", Furniture::Related),
+    ("top this week", Furniture::Related),
+    ("top this week", Furniture::Related),
+    ("latest", Furniture::Related),
+    ("latest news", Furniture::Related),
+    ("latest stories", Furniture::Related),
+    ("latest articles", Furniture::Related),
+    ("latest posts", Furniture::Related),
+    ("latest headlines", Furniture::Related),
+    ("latest videos", Furniture::Related),
+    ("recent posts", Furniture::Related),
+    ("recent articles", Furniture::Related),
+    ("recent stories", Furniture::Related),
+    ("recent news", Furniture::Related),
+    ("more stories", Furniture::Related),
+    ("more news", Furniture::Related),
+    ("more articles", Furniture::Related),
+    ("more videos", Furniture::Related),
+    ("more to read", Furniture::Related),
+    ("more to explore", Furniture::Related),
+    ("more like this", Furniture::Related),
+    ("more on this story", Furniture::Related),
+    ("more on this topic", Furniture::Related),
+    ("more in this category", Furniture::Related),
+    ("read next", Furniture::Related),
+    ("read more", Furniture::Related),
+    ("read this next", Furniture::Related),
+    ("read also", Furniture::Related),
+    ("also read", Furniture::Related),
+    ("what to read next", Furniture::Related),
+    ("up next", Furniture::Related),
+    ("watch next", Furniture::Related),
+    ("next up", Furniture::Related),
+    ("next story", Furniture::Related),
+    ("next article", Furniture::Related),
+    ("previous article", Furniture::Related),
+    ("previous story", Furniture::Related),
+    ("previous post", Furniture::Related),
+    ("next post", Furniture::Related),
+    ("editors picks", Furniture::Related),
+    ("editor s picks", Furniture::Related),
+    ("editors choice", Furniture::Related),
+    ("editor s choice", Furniture::Related),
+    ("staff picks", Furniture::Related),
+    ("don t miss", Furniture::Related),
+    ("dont miss", Furniture::Related),
+    ("must read", Furniture::Related),
+    ("must reads", Furniture::Related),
+    ("further reading", Furniture::Related),
+    ("see also", Furniture::Related),
+    ("in other news", Furniture::Related),
+    ("around the web", Furniture::Related),
+    ("from the web", Furniture::Related),
+    ("from around the web", Furniture::Related),
+    ("sponsored", Furniture::Related),
+    ("sponsored content", Furniture::Related),
+    ("sponsored stories", Furniture::Related),
+    ("sponsored links", Furniture::Related),
+    ("promoted stories", Furniture::Related),
+    ("promoted content", Furniture::Related),
+    ("paid content", Furniture::Related),
+    ("partner content", Furniture::Related),
+    ("story timeline", Furniture::Related),
+    ("featured", Furniture::Related),
+    ("featured stories", Furniture::Related),
+    ("featured articles", Furniture::Related),
+    ("featured posts", Furniture::Related),
+    ("featured videos", Furniture::Related),
+    ("highlights", Furniture::Related),
+    ("what s hot", Furniture::Related),
+    ("hot topics", Furniture::Related),
+    ("explore more", Furniture::Related),
+    ("keep reading", Furniture::Related),
+    ("continue reading", Furniture::Related),
+    ("comments", Furniture::Comments),
+    ("comment", Furniture::Comments),
+    ("show comments", Furniture::Comments),
+    ("view comments", Furniture::Comments),
+    ("hide comments", Furniture::Comments),
+    ("load comments", Furniture::Comments),
+    ("read comments", Furniture::Comments),
+    ("reader comments", Furniture::Comments),
+    ("leave a reply", Furniture::Comments),
+    ("leave a comment", Furniture::Comments),
+    ("post a comment", Furniture::Comments),
+    ("add a comment", Furniture::Comments),
+    ("add comment", Furniture::Comments),
+    ("write a comment", Furniture::Comments),
+    ("join the conversation", Furniture::Comments),
+    ("join the discussion", Furniture::Comments),
+    ("conversation", Furniture::Comments),
+    ("responses", Furniture::Comments),
+    ("reactions", Furniture::Comments),
+    ("no comments yet", Furniture::Comments),
+    ("what do you think", Furniture::Comments),
+    ("cancel reply", Furniture::Comments),
+    ("leave a reply cancel reply", Furniture::Comments),
+    ("one response", Furniture::Comments),
+    ("one comment", Furniture::Comments),
+    ("download the app", Furniture::Promo),
+    ("get the app", Furniture::Promo),
+    ("download our app", Furniture::Promo),
+    ("get our app", Furniture::Promo),
+    ("newsletter", Furniture::Promo),
+    ("newsletters", Furniture::Promo),
+    ("subscribe", Furniture::Promo),
+    ("subscribe now", Furniture::Promo),
+    ("subscribe to our newsletter", Furniture::Promo),
+    ("sign up for our newsletter", Furniture::Promo),
+    ("sign up for our newsletters", Furniture::Promo),
+    ("stay in the know", Furniture::Promo),
+    ("stay informed", Furniture::Promo),
+    ("stay connected", Furniture::Promo),
+    ("follow us", Furniture::Share),
+    ("connect with us", Furniture::Share),
+    ("share this", Furniture::Share),
+    ("share this article", Furniture::Share),
+    ("share this story", Furniture::Share),
+    ("share this post", Furniture::Share),
+    ("share this page", Furniture::Share),
+    ("share on", Furniture::Share),
+    ("share", Furniture::Share),
+    ("share article", Furniture::Share),
+    ("like this", Furniture::Share),
+    ("tags", Furniture::Share),
+    ("topics", Furniture::Share),
+    ("filed under", Furniture::Share),
+    ("categories", Furniture::Share),
+    ("about the author", Furniture::Footer),
+    ("about the authors", Furniture::Footer),
+    ("about this author", Furniture::Footer),
+    ("about us", Furniture::Footer),
+    ("author", Furniture::Share),
+    ("source link", Furniture::Footer),
+    ("source", Furniture::Share),
+    ("sources", Furniture::Share),
+    ("site information", Furniture::Footer),
+    ("quick links", Furniture::Footer),
+    ("useful links", Furniture::Footer),
+    ("more information", Furniture::Footer),
+    ("footer", Furniture::Footer),
+    ("table of contents", Furniture::Contents),
+    ("contents", Furniture::Contents),
+    ("in this article", Furniture::Contents),
+    ("on this page", Furniture::Contents),
+    ("jump to", Furniture::Contents),
+    ("jump to section", Furniture::Contents),
+    // de
+    ("ähnliche artikel", Furniture::Related),
+    ("ähnliche beiträge", Furniture::Related),
+    ("verwandte artikel", Furniture::Related),
+    ("verwandte themen", Furniture::Related),
+    ("das könnte sie auch interessieren", Furniture::Related),
+    ("das könnte dich auch interessieren", Furniture::Related),
+    ("auch interessant", Furniture::Related),
+    ("ebenfalls interessant", Furniture::Related),
+    ("mehr zum thema", Furniture::Related),
+    ("weitere artikel", Furniture::Related),
+    ("weitere nachrichten", Furniture::Related),
+    ("weitere beiträge", Furniture::Related),
+    ("meistgelesen", Furniture::Related),
+    ("meist gelesen", Furniture::Related),
+    ("meistgelesene artikel", Furniture::Related),
+    ("beliebte artikel", Furniture::Related),
+    ("beliebte beiträge", Furniture::Related),
+    ("lesen sie auch", Furniture::Related),
+    ("lies auch", Furniture::Related),
+    ("empfehlungen", Furniture::Related),
+    ("empfohlen", Furniture::Related),
+    ("top artikel", Furniture::Related),
+    ("neueste artikel", Furniture::Related),
+    ("neueste beiträge", Furniture::Related),
+    ("aktuelle artikel", Furniture::Related),
+    ("aktuelle nachrichten", Furniture::Related),
+    ("kommentare", Furniture::Comments),
+    ("kommentar", Furniture::Comments),
+    ("kommentar schreiben", Furniture::Comments),
+    ("kommentieren", Furniture::Comments),
+    ("schreiben sie einen kommentar", Furniture::Comments),
+    ("hinterlasse einen kommentar", Furniture::Comments),
+    ("newsletter abonnieren", Furniture::Promo),
+    ("jetzt abonnieren", Furniture::Promo),
+    ("app herunterladen", Furniture::Promo),
+    ("teilen", Furniture::Share),
+    ("artikel teilen", Furniture::Share),
+    ("schlagworte", Furniture::Share),
+    ("über den autor", Furniture::Footer),
+    ("quelle", Furniture::Share),
+    ("inhaltsverzeichnis", Furniture::Contents),
+    ("inhalt", Furniture::Contents),
+    // fr
+    ("articles similaires", Furniture::Related),
+    ("articles liés", Furniture::Related),
+    ("articles connexes", Furniture::Related),
+    ("à lire aussi", Furniture::Related),
+    ("a lire aussi", Furniture::Related),
+    ("lire aussi", Furniture::Related),
+    ("à lire également", Furniture::Related),
+    ("sur le même sujet", Furniture::Related),
+    ("dans la même rubrique", Furniture::Related),
+    ("les plus lus", Furniture::Related),
+    ("les plus populaires", Furniture::Related),
+    ("articles populaires", Furniture::Related),
+    ("vous aimerez aussi", Furniture::Related),
+    ("vous aimerez également", Furniture::Related),
+    ("vous pourriez aussi aimer", Furniture::Related),
+    ("à découvrir", Furniture::Related),
+    ("à découvrir aussi", Furniture::Related),
+    ("voir aussi", Furniture::Related),
+    ("derniers articles", Furniture::Related),
+    ("dernières actualités", Furniture::Related),
+    ("dernières infos", Furniture::Related),
+    ("tendances", Furniture::Related),
+    ("plus d articles", Furniture::Related),
+    ("commentaires", Furniture::Comments),
+    ("laisser un commentaire", Furniture::Comments),
+    ("laissez un commentaire", Furniture::Comments),
+    ("ajouter un commentaire", Furniture::Comments),
+    ("réagir", Furniture::Comments),
+    ("réactions", Furniture::Comments),
+    ("abonnez vous", Furniture::Promo),
+    ("inscrivez vous à notre newsletter", Furniture::Promo),
+    ("téléchargez l application", Furniture::Promo),
+    ("partager", Furniture::Share),
+    ("partager cet article", Furniture::Share),
+    ("à propos de l auteur", Furniture::Footer),
+    ("mots clés", Furniture::Share),
+    ("sommaire", Furniture::Contents),
+    ("table des matières", Furniture::Contents),
+    // es
+    ("artículos relacionados", Furniture::Related),
+    ("noticias relacionadas", Furniture::Related),
+    ("entradas relacionadas", Furniture::Related),
+    ("publicaciones relacionadas", Furniture::Related),
+    ("relacionado", Furniture::Related),
+    ("relacionados", Furniture::Related),
+    ("te puede interesar", Furniture::Related),
+    ("también te puede interesar", Furniture::Related),
+    ("te podría interesar", Furniture::Related),
+    ("te recomendamos", Furniture::Related),
+    ("lo más leído", Furniture::Related),
+    ("lo más visto", Furniture::Related),
+    ("más leídas", Furniture::Related),
+    ("más leídos", Furniture::Related),
+    ("más noticias", Furniture::Related),
+    ("lee también", Furniture::Related),
+    ("leer más", Furniture::Related),
+    ("artículos populares", Furniture::Related),
+    ("últimas noticias", Furniture::Related),
+    ("comentarios", Furniture::Comments),
+    ("deja un comentario", Furniture::Comments),
+    ("deja una respuesta", Furniture::Comments),
+    ("deja tu comentario", Furniture::Comments),
+    ("suscríbete", Furniture::Promo),
+    ("descarga la app", Furniture::Promo),
+    ("compartir", Furniture::Share),
+    ("comparte", Furniture::Share),
+    ("sobre el autor", Furniture::Footer),
+    ("etiquetas", Furniture::Share),
+    ("fuente", Furniture::Share),
+    ("índice", Furniture::Contents),
+    ("tabla de contenidos", Furniture::Contents),
+    ("contenidos", Furniture::Contents),
+    // it
+    ("articoli correlati", Furniture::Related),
+    ("notizie correlate", Furniture::Related),
+    ("correlati", Furniture::Related),
+    ("potrebbe interessarti", Furniture::Related),
+    ("ti potrebbe interessare", Furniture::Related),
+    ("potrebbero interessarti", Furniture::Related),
+    ("i più letti", Furniture::Related),
+    ("più letti", Furniture::Related),
+    ("più lette", Furniture::Related),
+    ("leggi anche", Furniture::Related),
+    ("altri articoli", Furniture::Related),
+    ("articoli popolari", Furniture::Related),
+    ("ultime notizie", Furniture::Related),
+    ("ultimi articoli", Furniture::Related),
+    ("commenti", Furniture::Comments),
+    ("lascia un commento", Furniture::Comments),
+    ("lascia una risposta", Furniture::Comments),
+    ("lascia un commento annulla risposta", Furniture::Comments),
+    ("iscriviti alla newsletter", Furniture::Promo),
+    ("condividi", Furniture::Share),
+    ("condividi questo articolo", Furniture::Share),
+    ("tag", Furniture::Share),
+    ("fonte", Furniture::Share),
+    ("indice", Furniture::Contents),
+    ("sommario", Furniture::Contents),
+    // pt
+    ("artigos relacionados", Furniture::Related),
+    ("notícias relacionadas", Furniture::Related),
+    ("posts relacionados", Furniture::Related),
+    ("leia também", Furniture::Related),
+    ("leia mais", Furniture::Related),
+    ("veja também", Furniture::Related),
+    ("mais lidas", Furniture::Related),
+    ("mais lidos", Furniture::Related),
+    ("mais notícias", Furniture::Related),
+    ("você também pode gostar", Furniture::Related),
+    ("você pode gostar", Furniture::Related),
+    ("últimas notícias", Furniture::Related),
+    ("comentários", Furniture::Comments),
+    ("deixe um comentário", Furniture::Comments),
+    ("deixe uma resposta", Furniture::Comments),
+    ("deixe seu comentário", Furniture::Comments),
+    ("assine", Furniture::Promo),
+    ("compartilhe", Furniture::Share),
+    ("compartilhar", Furniture::Share),
+    ("sobre o autor", Furniture::Footer),
+    ("fonte", Furniture::Share),
+    ("índice", Furniture::Contents),
+    // ru
+    ("похожие статьи", Furniture::Related),
+    ("похожие материалы", Furniture::Related),
+    ("похожие новости", Furniture::Related),
+    ("читайте также", Furniture::Related),
+    ("читать также", Furniture::Related),
+    ("смотрите также", Furniture::Related),
+    ("новости по теме", Furniture::Related),
+    ("материалы по теме", Furniture::Related),
+    ("по теме", Furniture::Related),
+    ("другие новости", Furniture::Related),
+    ("популярное", Furniture::Related),
+    ("популярные статьи", Furniture::Related),
+    ("популярные новости", Furniture::Related),
+    ("самое читаемое", Furniture::Related),
+    ("самое популярное", Furniture::Related),
+    ("рекомендуем", Furniture::Related),
+    ("последние новости", Furniture::Related),
+    ("главное", Furniture::Related),
+    ("комментарии", Furniture::Comments),
+    ("оставить комментарий", Furniture::Comments),
+    ("оставьте комментарий", Furniture::Comments),
+    ("добавить комментарий", Furniture::Comments),
+    ("подписаться", Furniture::Promo),
+    ("подпишитесь", Furniture::Promo),
+    ("поделиться", Furniture::Share),
+    ("теги", Furniture::Share),
+    ("источник", Furniture::Share),
+    ("об авторе", Furniture::Footer),
+    ("содержание", Furniture::Contents),
+    ("оглавление", Furniture::Contents),
+    // nl
+    ("gerelateerde artikelen", Furniture::Related),
+    ("gerelateerd", Furniture::Related),
+    ("lees ook", Furniture::Related),
+    ("lees meer", Furniture::Related),
+    ("meer nieuws", Furniture::Related),
+    ("meest gelezen", Furniture::Related),
+    ("populair", Furniture::Related),
+    ("ook interessant", Furniture::Related),
+    ("laatste nieuws", Furniture::Related),
+    ("reacties", Furniture::Comments),
+    ("reageer", Furniture::Comments),
+    ("laat een reactie achter", Furniture::Comments),
+    ("plaats een reactie", Furniture::Comments),
+    ("delen", Furniture::Share),
+    ("deel dit artikel", Furniture::Share),
+    ("bron", Furniture::Share),
+    ("inhoudsopgave", Furniture::Contents),
+    // pl
+    ("powiązane artykuły", Furniture::Related),
+    ("podobne artykuły", Furniture::Related),
+    ("czytaj także", Furniture::Related),
+    ("czytaj też", Furniture::Related),
+    ("zobacz także", Furniture::Related),
+    ("zobacz też", Furniture::Related),
+    ("najpopularniejsze", Furniture::Related),
+    ("najczęściej czytane", Furniture::Related),
+    ("polecane", Furniture::Related),
+    ("polecamy", Furniture::Related),
+    ("najnowsze", Furniture::Related),
+    ("komentarze", Furniture::Comments),
+    ("dodaj komentarz", Furniture::Comments),
+    ("zostaw komentarz", Furniture::Comments),
+    ("udostępnij", Furniture::Share),
+    ("źródło", Furniture::Share),
+    ("spis treści", Furniture::Contents),
+];
+
+/// Heading prefixes: a short line whose key starts with one of these opens furniture
+/// ("More from The Daily Planet", "Discover more from ...", "Top 5 this week").
+const HEADING_PREFIXES: &[(&str, Furniture)] = &[
+    ("more from ", Furniture::Related),
+    ("more in ", Furniture::Related),
+    ("more on ", Furniture::Related),
+    ("more about ", Furniture::Related),
+    ("more stories from ", Furniture::Related),
+    ("more articles from ", Furniture::Related),
+    ("more news from ", Furniture::Related),
+    ("more stories like ", Furniture::Related),
+    ("read more from ", Furniture::Related),
+    ("read more about ", Furniture::Related),
+    ("other stories ", Furniture::Related),
+    ("latest from ", Furniture::Related),
+    ("latest in ", Furniture::Related),
+    ("latest on ", Furniture::Related),
+    ("also on ", Furniture::Related),
+    ("also in ", Furniture::Related),
+    ("popular in ", Furniture::Related),
+    ("popular on ", Furniture::Related),
+    ("trending on ", Furniture::Related),
+    ("trending in ", Furniture::Related),
+    ("most read on ", Furniture::Related),
+    ("most popular on ", Furniture::Related),
+    ("top this week", Furniture::Related),
+    ("top stories ", Furniture::Related),
+    ("recommended by ", Furniture::Related),
+    ("related to ", Furniture::Related),
+    ("discover more from ", Furniture::Promo),
+    ("subscribe to ", Furniture::Promo),
+    ("sign up for ", Furniture::Promo),
+    ("sign up to ", Furniture::Promo),
+    ("get the latest ", Furniture::Promo),
+    ("download the ", Furniture::Promo),
+    ("get started now ", Furniture::Promo),
+    ("follow us on ", Furniture::Share),
+    ("follow ", Furniture::Share),
+    ("comments on ", Furniture::Comments),
+    ("responses to ", Furniture::Comments),
+    ("thoughts on ", Furniture::Comments),
+    ("join the conversation ", Furniture::Comments),
+    ("share this ", Furniture::Share),
+    ("share on ", Furniture::Share),
+    ("about the author ", Furniture::Footer),
+    ("mehr von ", Furniture::Related),
+    ("mehr aus ", Furniture::Related),
+    ("mehr zu ", Furniture::Related),
+    ("mehr zum ", Furniture::Related),
+    ("weitere artikel ", Furniture::Related),
+    ("plus de ", Furniture::Related),
+    ("plus d articles ", Furniture::Related),
+    ("les plus lus ", Furniture::Related),
+    ("más de ", Furniture::Related),
+    ("más noticias ", Furniture::Related),
+    ("altro da ", Furniture::Related),
+    ("altri articoli ", Furniture::Related),
+    ("mais de ", Furniture::Related),
+    ("mais sobre ", Furniture::Related),
+    ("ещё по теме", Furniture::Related),
+    ("еще по теме", Furniture::Related),
+    ("другие новости ", Furniture::Related),
+    ("meer over ", Furniture::Related),
+    ("meer van ", Furniture::Related),
+    ("więcej z ", Furniture::Related),
+    ("więcej o ", Furniture::Related),
+];
+
+static HEADING_MAP: LazyLock<std::collections::HashMap<&'static str, Furniture>> =
+    LazyLock::new(|| HEADINGS.iter().copied().collect());
+
+/// The key a heading is matched on: lowercase letters only, single spaces. Numbers are dropped
+/// so that "12 Comments", "Comments (3)" and "Top 5 This Week" match their family.
+pub fn heading_key(line: &str) -> String {
+    let mut key = String::with_capacity(line.len());
+    let mut pending_space = false;
+    for c in line.chars() {
+        if c.is_alphabetic() {
+            if pending_space && !key.is_empty() {
+                key.push(' ');
+            }
+            pending_space = false;
+            for l in c.to_lowercase() {
+                key.push(l);
+            }
+        } else if !c.is_numeric() {
+            pending_space = true;
+        }
+    }
+    key
+}
+
+/// The furniture a short line opens, if it is a furniture heading. `key` is [`heading_key`]
+/// of the line; `words` its word count.
+pub fn furniture_heading(key: &str, words: usize) -> Option<Furniture> {
+    if key.is_empty() || words > 9 {
+        return None;
+    }
+    if let Some(f) = HEADING_MAP.get(key) {
+        return Some(*f);
+    }
+    // "Comments 12", "Related Articles:" followed by an arrow glyph and so on are handled by
+    // the key; here prefixes, which need something after them ("More from <site>").
+    for (p, f) in HEADING_PREFIXES {
+        if key.starts_with(p) && (words <= 8) {
+            return Some(*f);
+        }
+    }
+    // "Top 10 this week", "top stories this week": `top` followed by a period word.
+    if key.starts_with("top ")
+        && (key.ends_with(" this week")
+            || key.ends_with(" this month")
+            || key.ends_with(" today")
+            || key.ends_with(" stories")
+            || key.ends_with(" articles")
+            || key.ends_with(" posts"))
+    {
+        return Some(Furniture::Related);
+    }
+    None
+}
+
+/// Phrases that mark a whole line as site furniture wherever they occur in a short line
+/// (matched as substrings of the lowercased line). Grouped by what they are.
+pub const FURNITURE_PHRASES: &[&str] = &[
+    "all rights reserved",
+    "copyright ©",
+    "©",
+    "cookie",
+    "privacy policy",
+    "terms of use",
+    "terms of service",
+    "terms and conditions",
+    "sign in",
+    "sign up",
+    "log in",
+    "login",
+    "register",
+    "subscribe",
+    "subscription",
+    "newsletter",
+    "unsubscribe",
+    "follow us",
+    "share this",
+    "share on",
+    "click here",
+    "tap here",
+    "advertisement",
+    "sponsored",
+    "advertise",
+    "skip to",
+    "jump to",
+    "back to top",
+    "scroll to top",
+    "enable javascript",
+    "your browser",
+    "download the app",
+    "app store",
+    "google play",
+    "play store",
+    "read more",
+    "continue reading",
+    "load more",
+    "show more",
+    "view all",
+    "see all",
+    "please enter",
+    "required fields",
+    "your email",
+    "email address",
+    "save my name",
+    "notify me",
+    "posted in",
+    "filed under",
+    "tagged",
+    "photo credit",
+    "image credit",
+    "image source",
+    "getty images",
+    "(photo",
+    "photo:",
+    "photograph:",
+    "source link",
+    "related:",
+    "read also",
+    "see also",
+    "also read",
+    "recommended",
+    "trending",
+    "most popular",
+    "hours ago",
+    "minutes ago",
+    "days ago",
+    "hour ago",
+    "minute ago",
+    "day ago",
+    "weeks ago",
+    "months ago",
+    "min read",
+    "minute read",
+    "mins read",
+    // de, fr, es, it, pt, ru, nl, pl
+    "alle rechte vorbehalten",
+    "datenschutz",
+    "impressum",
+    "anmelden",
+    "abonnieren",
+    "tous droits réservés",
+    "mentions légales",
+    "se connecter",
+    "s'abonner",
+    "todos los derechos reservados",
+    "iniciar sesión",
+    "suscríbete",
+    "tutti i diritti riservati",
+    "accedi",
+    "iscriviti",
+    "todos os direitos reservados",
+    "entrar",
+    "все права защищены",
+    "подписаться",
+    "войти",
+    "alle rechten voorbehouden",
+    "inloggen",
+    "wszelkie prawa zastrzeżone",
+    "zaloguj",
+];
+
+/// Short interface words that are furniture when they stand alone on a line (share bars,
+/// menus, widgets). Matched on the heading key.
+pub const UI_WORDS: &[&str] = &[
+    "home",
+    "menu",
+    "search",
+    "share",
+    "tweet",
+    "pin",
+    "email",
+    "e mail",
+    "print",
+    "facebook",
+    "twitter",
+    "linkedin",
+    "reddit",
+    "whatsapp",
+    "pinterest",
+    "instagram",
+    "youtube",
+    "telegram",
+    "tumblr",
+    "flipboard",
+    "rss",
+    "copy link",
+    "copy",
+    "link",
+    "comment",
+    "comments",
+    "reply",
+    "like",
+    "close",
+    "open",
+    "next",
+    "previous",
+    "prev",
+    "more",
+    "back",
+    "top",
+    "advertisement",
+    "ad",
+    "ads",
+    "sponsored",
+    "loading",
+    "video",
+    "photo",
+    "photos",
+    "image",
+    "gallery",
+    "listen",
+    "save",
+    "follow",
+    "subscribe",
+    "sign in",
+    "log in",
+    "login",
+    "logout",
+    "register",
+    "logo",
+    "toggle navigation",
+    "skip to content",
+    "skip to main content",
+    "source link",
+    "see more",
+    "read more",
+    "show more",
+    "view more",
+    "load more",
+    "continue reading",
+    "click here",
+    "x",
+];
+
+static UI_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| UI_WORDS.iter().copied().collect());
+
+/// Whether a line's heading key is a lone interface word ("Share", "Tweet", "Print").
+pub fn is_ui_word(key: &str) -> bool {
+    UI_SET.contains(key)
+}
+
+/// Site-inserted callouts and reader prompts (line prefixes on the lowercased line).
+pub const CALLOUT_PREFIXES: &[&str] = &[
+    "did you know?",
+    "did you know:",
+    "pro tip:",
+    "pro tip -",
+    "quick tip:",
+    "tip:",
+    "fun fact:",
+    "share your thoughts",
+    "what do you think",
+    "let us know",
+    "tell us what you think",
+    "tell us in the comments",
+    "join the conversation",
+    "stay informed",
+    "stay tuned",
+    "stay up to date",
+    "don't forget to",
+    "don’t forget to",
+    "follow us",
+    "like us on",
+    "subscribe to",
+    "sign up for",
+    "click here",
+    "read more:",
+    "read also:",
+    "also read:",
+    "related:",
+    "see also:",
+    "watch:",
+    "watch the video",
+    "source link",
+    "source:",
+    "image:",
+    "photo:",
+    "credit:",
+    "(photo",
+    "wusstest du",
+    "wussten sie",
+    "le saviez-vous",
+    "¿sabías que",
+    "sabías que",
+    "lo sapevi",
+    "você sabia",
+    "знаете ли вы",
+    "wist je dat",
+    "czy wiesz",
+    "lesen sie auch:",
+    "lire aussi :",
+    "lire aussi:",
+    "à lire aussi",
+    "lee también:",
+    "leggi anche:",
+    "leia também:",
+    "читайте также:",
+];
+
+static STOP_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    const LISTS: &[&str] = &[
+        // en
+        "the a an and or but of to in on at for with from by as is are was were be been \
+         being have has had do does did it its this that these those he she they we you i \
+         his her their our your my not no so if than then there which who whom what when \
+         where how will would can could should may might must also into about over after \
+         before more most other some such only just very",
+        // de
+        "der die das den dem des ein eine einen einem einer eines und oder aber nicht ist \
+         sind war waren wird werden hat haben hatte mit von zu zum zur auf für im in an bei \
+         aus nach über unter auch sich er sie es wir ihr ich dass wie als noch nur schon \
+         so wenn man dann doch",
+        // fr
+        "le la les un une des du de et ou mais est sont était été être a ont avait avec pour \
+         par sur dans en au aux ce cette ces il elle ils elles nous vous je qui que quoi dont \
+         où ne pas plus se sa son ses leur leurs comme aussi tout très",
+        // es
+        "el la los las un una unos unas y o pero es son era fue ser ha han había con para \
+         por sobre en al del de lo que se su sus como más muy también este esta estos estas \
+         ese esa él ella ellos nosotros pero sin entre cuando donde",
+        // it
+        "il lo la i gli le un uno una e o ma è sono era stato essere ha hanno aveva con per \
+         da su in al allo alla ai agli alle del dello della dei degli delle di che chi non \
+         si come più anche questo questa quello quella nel nella sul sulla",
+        // pt
+        "o a os as um uma uns umas e ou mas é são era foi ser tem têm tinha com para por \
+         sobre em no na nos nas do da dos das de que se seu sua seus suas como mais muito \
+         também este esta isso não ao aos pelo pela",
+        // ru
+        "и в во не что он она оно они на я с со как а то все всё так его ее её но да ты к \
+         у же вы за бы по только мне было вот от меня еще ещё нет о из ему теперь когда \
+         даже ну ли если уже или быть был была были до вас нибудь опять уж вам ведь там \
+         потом себя ничего ей может это этот эта эти также который которые которая для при",
+        // nl
+        "de het een en of maar is zijn was waren wordt worden heeft hebben had met van te \
+         op voor in aan bij uit naar over onder ook zich hij zij ze wij jij ik dat die dit \
+         deze als nog niet geen wel er om door tot",
+        // pl
+        "i w we z ze na do o od po za to ten ta te tego tej jest są był była było były być \
+         się nie że jak ale lub oraz a dla przez przy także też który która które już tylko \
+         jego jej ich co czy",
+    ];
+    LISTS.iter().flat_map(|l| l.split_whitespace()).collect()
+});
+
+/// Whether a lowercased word is a function word of one of the covered languages.
+pub fn is_stop_word(lower_word: &str) -> bool {
+    STOP_WORDS.contains(lower_word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_fold_numbers_case_and_punctuation() {
+        assert_eq!(heading_key("Top 5 This Week"), "top this week");
+        assert_eq!(heading_key("  12 Comments "), "comments");
+        assert_eq!(heading_key("LEAVE A REPLY"), "leave a reply");
+        assert_eq!(heading_key("Don’t miss:"), "don t miss");
+    }
+
+    #[test]
+    fn headings_in_several_languages() {
+        for (line, want) in [
+            ("Related Articles", Furniture::Related),
+            ("Top 5 This Week", Furniture::Related),
+            ("Discover more from The Weekly Planet", Furniture::Promo),
+            ("LEAVE A REPLY", Furniture::Comments),
+            ("Ähnliche Artikel", Furniture::Related),
+            ("À lire aussi", Furniture::Related),
+            ("Artículos relacionados", Furniture::Related),
+            ("Leggi anche", Furniture::Related),
+            ("Leia também", Furniture::Related),
+            ("Читайте также", Furniture::Related),
+            ("Lees ook", Furniture::Related),
+            ("Czytaj także", Furniture::Related),
+            ("Table of Contents", Furniture::Contents),
+        ] {
+            let key = heading_key(line);
+            let words = line.split_whitespace().count();
+            assert_eq!(furniture_heading(&key, words), Some(want), "{line}");
+        }
+        assert_eq!(
+            furniture_heading(&heading_key("The council voted on the bridge"), 6),
+            None
+        );
+    }
+
+    #[test]
+    fn stop_words_cover_languages() {
+        for w in [
+            "the", "und", "les", "los", "della", "não", "что", "het", "się",
+        ] {
+            assert!(is_stop_word(w), "{w}");
+        }
+        assert!(!is_stop_word("bridge"));
+    }
+}
