@@ -62,7 +62,7 @@ fn main() {
         .unwrap_or_else(|_| shared.join("bench/dedup/synthetic.jsonl"));
     if dev.exists() {
         let (docs, gold) = load_dev(&dev);
-        let (verdicts, secs, cpu) = run(&pool, &cfg, std::slice::from_ref(&docs));
+        let (verdicts, secs, cpu) = run(&pool, &cfg, vec![docs.clone()]);
         let rows = rows_of(&verdicts, &gold);
         let s = score::score(&rows);
         println!();
@@ -80,7 +80,7 @@ fn main() {
         let (mut wall, mut cpu_total) = (secs, cpu);
         n += docs.len();
         while wall < 1.0 {
-            let (_, w, c) = run(&pool, &cfg, std::slice::from_ref(&docs));
+            let (_, w, c) = run(&pool, &cfg, vec![docs.clone()]);
             wall += w;
             cpu_total += c;
             n += docs.len();
@@ -134,8 +134,7 @@ fn main() {
         .iter()
         .map(|i| (i.cluster.clone(), i.variant.to_string()))
         .collect();
-    let (verdicts, wall, cpu) = run(&pool, &cfg, &batches);
-    drop(batches);
+    let (verdicts, wall, cpu) = run(&pool, &cfg, batches);
     let rows = rows_of(&verdicts, &gold);
     drop(verdicts);
     let s = score::score(&rows);
@@ -149,7 +148,9 @@ fn main() {
         bytes as f64 / 1e6 / cpu.max(1e-9)
     );
     println!(
-        "  index memory bound     {} MiB for max_docs = {}",
+        "  memory                 peak RSS {} MiB (generated dump and verdicts included); \
+         configured index bound {} MiB for max_docs = {}",
+        peak_rss_mib(),
         cfg.memory_bound() >> 20,
         cfg.max_docs
     );
@@ -170,7 +171,7 @@ fn main() {
             .chunks(BATCH)
             .map(|c| c.iter().map(|i| i.doc.clone()).collect())
             .collect();
-        let (_, _, cpu_sub) = run(&pool, &cfg, &first);
+        let (_, _, cpu_sub) = run(&pool, &cfg, first);
         anchor(
             &python,
             manifest,
@@ -207,7 +208,7 @@ fn shuffled(
         }
         let d: Vec<Document> = order.iter().map(|&i| docs[i].clone()).collect();
         let g: Vec<(String, String)> = order.iter().map(|&i| gold[i].clone()).collect();
-        let (v, _, _) = run(pool, cfg, &[d]);
+        let (v, _, _) = run(pool, cfg, vec![d]);
         let rows = rows_of(&v, &g);
         let s = score::score(&rows);
         let t = s.false_merge_rate("thin_negative").unwrap_or(0.0);
@@ -264,20 +265,32 @@ fn load_dev(path: &Path) -> (Vec<Document>, Vec<(String, String)>) {
 fn run(
     pool: &rayon::ThreadPool,
     cfg: &DedupeConfig,
-    batches: &[Vec<Document>],
+    batches: Vec<Vec<Document>>,
 ) -> (Vec<Verdict>, f64, f64) {
     let stage = Dedupe::new(cfg.clone()).expect("valid config");
     let cpu0 = process_cpu_seconds();
     let t0 = Instant::now();
     let out: Vec<Verdict> = pool.install(|| {
         batches
-            .iter()
-            .flat_map(|b| stage.process_batch(b.clone()))
+            .into_iter()
+            .flat_map(|b| stage.process_batch(b))
             .collect()
     });
     let wall = t0.elapsed().as_secs_f64();
     let cpu = process_cpu_seconds() - cpu0;
     (out, wall, if cpu > 0.0 { cpu } else { wall })
+}
+
+/// Peak resident memory of this process in MiB (Linux `/proc`; 0 elsewhere).
+fn peak_rss_mib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb / 1024)
 }
 
 /// User + system CPU time of this process (Linux `/proc`; 0 elsewhere, then wall time is used).

@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use crate::normalize::{normalize_into, NormalizeConfig};
+use crate::normalize::{normalize_words_into, NormalizeConfig};
 
 /// One non-empty line of a document.
 #[derive(Debug, Clone)]
@@ -46,20 +46,27 @@ pub fn analyze(text: &str, cfg: &NormalizeConfig, shingle_size: usize) -> Featur
         full_hash: 0,
     };
     let mut words: Vec<u64> = Vec::with_capacity(256);
+    let mut starts: Vec<usize> = Vec::with_capacity(256);
     let mut offset = 0usize;
     for raw in text.split('\n') {
         let line = offset..offset + raw.len();
         offset += raw.len() + 1;
         let start = f.norm.len();
-        let nwords = normalize_into(raw, cfg, &mut f.norm);
+        starts.clear();
+        let nwords = normalize_words_into(raw, cfg, &mut f.norm, &mut starts);
         if nwords == 0 {
             f.norm.truncate(start);
             continue;
         }
         let end = f.norm.len();
+        let bytes = f.norm.as_bytes();
         let normalized = f.norm.get(start..end).unwrap_or_default();
         words.clear();
-        words.extend(normalized.split(' ').map(word_hash));
+        // Words are separated by exactly one space: word k runs to the next start minus one.
+        words.extend(starts.iter().enumerate().map(|(k, &s)| {
+            let e = starts.get(k + 1).map_or(end, |&n| n - 1);
+            word_hash(bytes.get(s..e).unwrap_or_default())
+        }));
         let sh_start = f.shingles.len();
         if words.len() < n {
             f.shingles.push(shingle_hash(&words));
@@ -79,9 +86,28 @@ pub fn analyze(text: &str, cfg: &NormalizeConfig, shingle_size: usize) -> Featur
     f
 }
 
+/// A fast hash of one word (words are short): 8 bytes at a time, multiply and rotate, then
+/// the shingle hash mixes it fully.
 #[inline]
-fn word_hash(w: &str) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(w.as_bytes())
+fn word_hash(w: &[u8]) -> u64 {
+    let mut h = 0x243F_6A88_85A3_08D3u64 ^ (w.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let mut chunks = w.chunks_exact(8);
+    for c in &mut chunks {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(c);
+        h = (h ^ u64::from_le_bytes(b))
+            .wrapping_mul(0x9FB2_1C65_1E98_DF25)
+            .rotate_left(29);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut b = [0u8; 8];
+        b[..rest.len()].copy_from_slice(rest);
+        h = (h ^ u64::from_le_bytes(b))
+            .wrapping_mul(0x9FB2_1C65_1E98_DF25)
+            .rotate_left(29);
+    }
+    h ^ (h >> 32)
 }
 
 /// Order-sensitive combination of word hashes (each position gets its own odd multiplier),

@@ -63,6 +63,8 @@ pub struct Entry {
     /// Sorted sample of the body's shingle hashes (1 in `containment_sampling`, high 32 bits),
     /// for containment.
     pub samples: Box<[u32]>,
+    /// Bloom filter of the body's shingles (see [`crate::bloom`]).
+    pub bloom: Box<[u64]>,
     /// Site key for per-site boilerplate counting (0: none).
     pub site: u64,
     /// Exact hashes: whole normalised text, and body without boilerplate (0: none).
@@ -200,6 +202,7 @@ impl Index {
         bins: usize,
         max_paras: usize,
         max_samples: usize,
+        max_bloom_bits: usize,
         counts: usize,
     ) -> usize {
         // Hash-map entries cost their payload plus control bytes at a load factor of 7/8,
@@ -212,7 +215,8 @@ impl Index {
             + 2 * map(20)
             + shape.bands * map(12)
             + max_paras * map(12)
-            + max_samples * (4 + map(12));
+            + max_samples * (4 + map(12))
+            + max_bloom_bits / 8;
         shape.max_docs * per_doc + counts * map(16)
     }
 
@@ -239,6 +243,10 @@ impl Index {
             put_u64(w, e.samples.len() as u64)?;
             for v in e.samples.iter() {
                 w.write_all(&v.to_le_bytes())?;
+            }
+            put_u64(w, e.bloom.len() as u64)?;
+            for v in e.bloom.iter() {
+                put_u64(w, *v)?;
             }
             put_u64(w, e.site)?;
             for h in e.exact {
@@ -316,6 +324,11 @@ impl Index {
             for _ in 0..ns {
                 samples.push(get_u32(r).map_err(io)?);
             }
+            let nb = get_len(r, 1 << 20).map_err(io)?;
+            let mut bloom = Vec::with_capacity(nb);
+            for _ in 0..nb {
+                bloom.push(get_u64(r).map_err(io)?);
+            }
             let site = get_u64(r).map_err(io)?;
             let exact = [get_u128(r).map_err(io)?, get_u128(r).map_err(io)?];
             idx.entries.push(Entry {
@@ -325,6 +338,7 @@ impl Index {
                 paras: paras.into(),
                 para_words: words.into(),
                 samples: samples.into(),
+                bloom: bloom.into(),
                 site,
                 exact,
             });
@@ -359,7 +373,7 @@ impl Index {
     }
 }
 
-const MAGIC: &[u8; 8] = b"PITHDD03";
+const MAGIC: &[u8; 8] = b"PITHDD04";
 
 fn put_u64(w: &mut impl Write, v: u64) -> io::Result<()> {
     w.write_all(&v.to_le_bytes())
@@ -421,6 +435,7 @@ mod tests {
             paras: paras.to_vec().into(),
             para_words: vec![3; paras.len()].into(),
             samples: vec![5, 9].into(),
+            bloom: vec![1, 2].into(),
             site: 0,
             exact: [exact, 0],
         }

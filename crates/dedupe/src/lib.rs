@@ -33,6 +33,7 @@
 //! 5. Paragraph counts are updated, once per cluster: a duplicate counts only paragraphs its
 //!    matched copy does not have.
 
+pub mod bloom;
 pub mod boilerplate;
 pub mod features;
 pub mod index;
@@ -96,6 +97,9 @@ pub struct DedupeConfig {
     pub containment_sampling: u32,
     /// Shingle samples remembered per document (the smallest hashes); bounds memory.
     pub max_samples_per_doc: usize,
+    /// Largest Bloom filter of a document's shingles, in bits (a power of two; about 8 bits
+    /// per shingle are used); bounds memory.
+    pub max_bloom_bits: usize,
     /// Bodies shorter than this (in words) are never called partial copies.
     pub min_partial_words: u32,
     /// Bodies shorter than this (in words) match only when the whole text is the same: a
@@ -133,11 +137,12 @@ impl Default for DedupeConfig {
             num_bins: 128,
             bands: 42,
             rows: 3,
-            jaccard_threshold: 0.4,
+            jaccard_threshold: 0.35,
             teasers: true,
-            containment_threshold: 0.8,
+            containment_threshold: 0.7,
             containment_sampling: 8,
-            max_samples_per_doc: 256,
+            max_samples_per_doc: 128,
+            max_bloom_bits: 1 << 14,
             min_partial_words: 20,
             min_body_words: 10,
             boilerplate: true,
@@ -145,9 +150,9 @@ impl Default for DedupeConfig {
             boilerplate_per_site: false,
             strip_boilerplate: false,
             index_duplicates: true,
-            max_docs: 1_000_000,
+            max_docs: 500_000,
             max_paragraphs_per_doc: 64,
-            max_paragraph_counts: 4_000_000,
+            max_paragraph_counts: 2_000_000,
             max_memory_mb: None,
         }
     }
@@ -191,6 +196,12 @@ impl DedupeConfig {
                 self.containment_sampling
             ));
         }
+        if !self.max_bloom_bits.is_power_of_two() || self.max_bloom_bits < 64 {
+            return bad(format!(
+                "max_bloom_bits = {} must be a power of two, at least 64",
+                self.max_bloom_bits
+            ));
+        }
         if self.boilerplate_min_count == 0 {
             return bad("boilerplate_min_count must be at least 1".into());
         }
@@ -213,6 +224,7 @@ impl DedupeConfig {
             self.num_bins,
             self.max_paragraphs_per_doc,
             self.max_samples_per_doc,
+            self.max_bloom_bits,
             self.max_paragraph_counts,
         )
     }
@@ -394,6 +406,13 @@ impl Dedupe {
         samples.sort_unstable();
         samples.dedup();
         samples.truncate(cfg.max_samples_per_doc);
+        let body_shingles: Vec<u64> = if short {
+            Vec::new()
+        } else {
+            body.iter()
+                .flat_map(|&i| f.shingles[f.paras[i].shingles.clone()].iter().copied())
+                .collect()
+        };
 
         let mut found: Option<(u32, Kind, f64)> = None;
         let mut cands: Vec<u32> = Vec::new();
@@ -408,32 +427,27 @@ impl Dedupe {
                     }
                 }
             }
-            let mut best: Option<(u32, f64)> = None;
-            for &s in &cands {
-                if let Some(e) = idx.entry(s) {
-                    let j = sketch::jaccard(&sig, &e.sig);
-                    if j >= cfg.jaccard_threshold && best.is_none_or(|(_, b)| j > b) {
-                        best = Some((s, j));
-                    }
-                }
-            }
-            found = best.map(|(s, j)| (s, Kind::Near, j));
+            // The most similar candidate that is not merely the same template around another
+            // text (two pages that share only their template, not yet known as boilerplate,
+            // are different pages however similar their texts).
+            let mut scored: Vec<(u32, f64)> = cands
+                .iter()
+                .filter_map(|&s| idx.entry(s).map(|e| (s, sketch::jaccard(&sig, &e.sig))))
+                .filter(|&(_, j)| j >= cfg.jaccard_threshold)
+                .collect();
+            scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            found = scored
+                .into_iter()
+                .find(|&(s, _)| {
+                    idx.entry(s)
+                        .is_some_and(|e| !self.shared_wrapper_only(idx, f, &body, e))
+                })
+                .map(|(s, j)| (s, Kind::Near, j));
         }
         if found.is_none() && cfg.teasers && !short && !body.is_empty() {
             found = self
-                .partial(idx, f, &body, &samples, &cands)
+                .partial(idx, f, &body, &samples, &body_shingles, &cands)
                 .map(|(s, c)| (s, Kind::Partial, c));
-        }
-
-        // Two pages that share only their template (not yet known as boilerplate) around
-        // different content are different pages, however similar their texts.
-        if let Some((s, _, _)) = found {
-            if idx
-                .entry(s)
-                .is_some_and(|e| self.shared_wrapper_only(f, &body, e))
-            {
-                found = None;
-            }
         }
 
         // Count this document's paragraphs once per cluster.
@@ -473,6 +487,7 @@ impl Dedupe {
                     .map(|p| u16::try_from(p.words).unwrap_or(u16::MAX))
                     .collect(),
                 samples: samples.into(),
+                bloom: bloom::build(&body_shingles, cfg.max_bloom_bits),
                 site,
                 exact: [
                     full_hash,
@@ -490,13 +505,14 @@ impl Dedupe {
         }
     }
 
-    /// Whether `f` matches `e` only through lines both have verbatim that wrap other content
-    /// of `f` which `e` lacks: a shared page template around a different text (thin pages of
-    /// one site before their template is known), not a copy of one text in another template
-    /// (where the differing lines are the wrapper) or an edited copy (where they are in `e`,
-    /// edited, by shingle samples).
-    fn shared_wrapper_only(&self, f: &Features, body: &[usize], e: &Entry) -> bool {
-        let mask = u64::from(self.cfg.containment_sampling) - 1;
+    /// Whether `f` and `e` share only a wrapper: lines both have verbatim, around content of
+    /// each that the other lacks, where `f`'s is not an edit of anything in `e` (by `e`'s
+    /// shingle filter). That is two pages of one site template (not yet known as boilerplate)
+    /// with different texts, however similar the whole pages are; a copy with a paragraph
+    /// dropped or inserted has distinct content on one side only, and an edited copy has the
+    /// edited lines in the other.
+    fn shared_wrapper_only(&self, idx: &Index, f: &Features, body: &[usize], e: &Entry) -> bool {
+        let cfg = &self.cfg;
         let shared: Vec<bool> = body
             .iter()
             .map(|&i| e.paras.contains(&f.paras[i].hash))
@@ -512,26 +528,38 @@ impl Dedupe {
             .filter(|&k| !shared[k])
             .map(|k| body[k])
             .collect();
-        let inner_words: u32 = inner.iter().map(|&i| f.paras[i].words).sum();
-        let body_words: u32 = body.iter().map(|&i| f.paras[i].words).sum();
-        // A dropped or inserted paragraph is a small part of a copy; a page's own text inside
-        // a shared template is a large part of it, or a line or two.
-        if inner_words == 0
-            || (inner_words >= self.cfg.min_body_words
-                && f64::from(inner_words) < WRAPPED_SHARE * f64::from(body_words))
-        {
+        if inner.is_empty() {
             return false;
         }
-        let mut rest: Vec<u32> = inner
-            .iter()
-            .flat_map(|&i| f.shingles[f.paras[i].shingles.clone()].iter().copied())
-            .filter(|h| h & mask == 0)
-            .map(|h| (h >> 32) as u32)
-            .collect();
-        rest.sort_unstable();
-        rest.dedup();
-        let found = sorted_intersection(&rest, &e.samples);
-        (found as f64) < 0.3 * rest.len() as f64
+        // The same on `e`'s side, boilerplate as known now left out.
+        let mine: Vec<u64> = body.iter().map(|&i| f.paras[i].hash).collect();
+        let in_mine: Vec<bool> = e.paras.iter().map(|p| mine.contains(p)).collect();
+        let (Some(efirst), Some(elast)) = (
+            in_mine.iter().position(|&x| x),
+            in_mine.iter().rposition(|&x| x),
+        ) else {
+            return false;
+        };
+        let e_inner_words: u32 = (efirst..=elast)
+            .filter(|&k| !in_mine[k])
+            .filter(|&k| {
+                !(cfg.boilerplate
+                    && idx.counter.count(counter_key(e.paras[k], e.site))
+                        >= cfg.boilerplate_min_count)
+            })
+            .map(|k| u32::from(e.para_words[k]))
+            .sum();
+        if e_inner_words == 0 {
+            return false;
+        }
+        let (mut n, mut found) = (0usize, 0usize);
+        for &i in &inner {
+            for &h in &f.shingles[f.paras[i].shingles.clone()] {
+                n += 1;
+                found += usize::from(bloom::contains(&e.bloom, h));
+            }
+        }
+        n > 0 && (found as f64) < EXPLAINED_SHARE * n as f64
     }
 
     /// The best remembered document that this body is contained in, or that is contained in
@@ -543,6 +571,7 @@ impl Dedupe {
         f: &Features,
         body: &[usize],
         samples: &[u32],
+        shingles: &[u64],
         lsh: &[u32],
     ) -> Option<(u32, f64)> {
         const MAX_CANDIDATES: usize = 48;
@@ -604,17 +633,24 @@ impl Dedupe {
             if theirs_ok {
                 c = c.max(f64::from(shared) / f64::from(their_words));
             }
-            let smaller_ok = if samples.len() <= e.samples.len() {
-                mine_ok
-            } else {
-                theirs_ok
-            };
-            let n = samples.len().min(e.samples.len());
-            if n >= MIN_SAMPLES && smaller_ok {
-                let common = sorted_intersection(samples, &e.samples);
-                c = c.max(common as f64 / n as f64);
+            // This body in `e`, by `e`'s shingle filter; `e` in this body, by its samples.
+            if mine_ok && !shingles.is_empty() && !e.bloom.is_empty() {
+                let found = shingles
+                    .iter()
+                    .filter(|&&h| bloom::contains(&e.bloom, h))
+                    .count();
+                c = c.max(found as f64 / shingles.len() as f64);
             }
-            if c >= cfg.containment_threshold && best.is_none_or(|(_, b)| c > b) {
+            if theirs_ok && e.samples.len() <= samples.len() {
+                let (common, n) = sample_overlap(samples, &e.samples, cfg.max_samples_per_doc);
+                if n >= MIN_SAMPLES {
+                    c = c.max(common as f64 / n as f64);
+                }
+            }
+            if c >= cfg.containment_threshold
+                && best.is_none_or(|(_, b)| c > b)
+                && !self.shared_wrapper_only(idx, f, body, e)
+            {
                 best = Some((s, c));
             }
         }
@@ -792,15 +828,31 @@ fn longest_overrides(docs: &[Document], ds: &[Decision]) -> Vec<Option<(bool, St
     out
 }
 
-/// Share of a page's body, at least, that its own lines inside a template shared with another
-/// page make up for the two to be told apart as different pages (chosen by measurement over
-/// shuffled orders of the development set: 0.15 loses copies with an inserted paragraph, 0.3
-/// and above merge more thin pages).
-const WRAPPED_SHARE: f64 = 0.2;
+/// Share of the shingles of lines that differ between two pages which the other page must
+/// have for them to count as edits of its lines (10% word edits leave about 70% of word
+/// trigrams; a different text leaves a few percent, plus Bloom false positives).
+const EXPLAINED_SHARE: f64 = 0.3;
 
 /// Pages whose body is less than this many tenths of their words are not called partial
 /// copies (nor are others called partial copies of them).
 const MIN_BODY_SHARE_TENTHS: u32 = 2;
+
+/// Shared samples of two sorted sample sets, and the size of the smaller, counted below the
+/// cut-off of a set that was truncated at `max` (its smallest hashes), so both are the same
+/// consistent sample (bottom-k on top of the 1-in-m sample).
+fn sample_overlap(a: &[u32], b: &[u32], max: usize) -> (usize, usize) {
+    let cut = |s: &[u32]| {
+        if s.len() >= max {
+            s.last().copied().unwrap_or(u32::MAX)
+        } else {
+            u32::MAX
+        }
+    };
+    let cut = cut(a).min(cut(b));
+    let a = &a[..a.partition_point(|&x| x <= cut)];
+    let b = &b[..b.partition_point(|&x| x <= cut)];
+    (sorted_intersection(a, b), a.len().min(b.len()))
+}
 
 /// Size of the intersection of two sorted, deduplicated slices.
 fn sorted_intersection(a: &[u32], b: &[u32]) -> usize {

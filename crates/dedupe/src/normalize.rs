@@ -40,9 +40,21 @@ pub fn normalize(text: &str, cfg: &NormalizeConfig) -> String {
 /// Appends the normalised form of `text` to `out`: words separated by one space, no leading or
 /// trailing space. Returns the number of words appended.
 pub fn normalize_into(text: &str, cfg: &NormalizeConfig, out: &mut String) -> usize {
+    let mut starts = Vec::new();
+    normalize_words_into(text, cfg, out, &mut starts)
+}
+
+/// As [`normalize_into`], and pushes the byte offset in `out` where each word starts.
+pub fn normalize_words_into(
+    text: &str,
+    cfg: &NormalizeConfig,
+    out: &mut String,
+    starts: &mut Vec<usize>,
+) -> usize {
     let mut w = Writer {
         out,
         cfg,
+        starts,
         pending_space: false,
         in_word: false,
         words: 0,
@@ -50,9 +62,28 @@ pub fn normalize_into(text: &str, cfg: &NormalizeConfig, out: &mut String) -> us
     };
     w.start = w.out.len();
     if text.is_ascii() {
-        // NFKC is the identity on ASCII: skip the decomposition machinery (the common case).
+        // NFKC is the identity on ASCII: skip the decomposition machinery (the common case),
+        // and classify bytes by table.
         for b in text.bytes() {
-            w.push(char::from(b));
+            match ASCII_CLASS[usize::from(b)] {
+                Class::Letter => w.emit(char::from(b.to_ascii_lowercase())),
+                Class::Digit => w.emit(if w.cfg.digits { '0' } else { char::from(b) }),
+                Class::Space => w.break_word(),
+                Class::Punct => {
+                    if w.cfg.punctuation {
+                        w.break_word();
+                    } else {
+                        w.emit(char::from(b));
+                    }
+                }
+            }
+        }
+    } else if unicode_normalization::is_nfkc_quick(text.chars())
+        == unicode_normalization::IsNormalized::Yes
+    {
+        // Already NFKC (most non-ASCII text): skip the decomposition machinery.
+        for c in text.chars() {
+            w.push(c);
         }
     } else {
         for c in text.nfkc() {
@@ -62,9 +93,38 @@ pub fn normalize_into(text: &str, cfg: &NormalizeConfig, out: &mut String) -> us
     w.words
 }
 
+#[derive(Clone, Copy)]
+enum Class {
+    Letter,
+    Digit,
+    Space,
+    Punct,
+}
+
+/// What each ASCII byte is, for the fast path.
+const ASCII_CLASS: [Class; 128] = {
+    let mut t = [Class::Punct; 128];
+    let mut i = 0;
+    while i < 128 {
+        let b = i as u8;
+        t[i] = if b.is_ascii_alphabetic() {
+            Class::Letter
+        } else if b.is_ascii_digit() {
+            Class::Digit
+        } else if b.is_ascii_whitespace() || b == 0x0B {
+            Class::Space
+        } else {
+            Class::Punct
+        };
+        i += 1;
+    }
+    t
+};
+
 struct Writer<'a> {
     out: &'a mut String,
     cfg: &'a NormalizeConfig,
+    starts: &'a mut Vec<usize>,
     pending_space: bool,
     in_word: bool,
     words: usize,
@@ -116,6 +176,7 @@ impl Writer<'_> {
             self.pending_space = false;
             self.in_word = true;
             self.words += 1;
+            self.starts.push(self.out.len());
         }
         self.out.push(c);
     }
@@ -184,6 +245,25 @@ mod tests {
         let nfd = "Cafe\u{301} U\u{308}ber";
         assert_eq!(normalize(nfc, &c), normalize(nfd, &c));
         assert_eq!(normalize(nfc, &c), "caf\u{e9} \u{fc}ber");
+    }
+
+    #[test]
+    fn ascii_fast_path_matches_the_general_path() {
+        for cfg in [
+            NormalizeConfig::default(),
+            NormalizeConfig {
+                punctuation: false,
+                digits: false,
+            },
+        ] {
+            let ascii = "Mr. O'Neil\tpaid $3,000.50 -- in\x0bfull\x01(really)!\r\n";
+            let mut fast = String::new();
+            normalize_into(ascii, &cfg, &mut fast);
+            // The same text with one non-ASCII char appended takes the general path.
+            let mut slow = String::new();
+            normalize_into(&format!("{ascii}\u{e9}"), &cfg, &mut slow);
+            assert_eq!(format!("{fast} \u{e9}"), slow, "{cfg:?}");
+        }
     }
 
     #[test]
