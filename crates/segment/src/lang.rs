@@ -126,12 +126,30 @@ struct ProfileSpec {
 
 impl ProfileSpec {
     fn build(&self) -> Profile {
+        let latin = LATIN_SCRIPT.contains(&self.code);
+        // Latin-script languages share a few abbreviations (`Dr.`, `Nr.`, `St.`) with the
+        // language-neutral profile.
+        let with_shared = |own: &'static str, shared: &'static str| {
+            let mut words = set(own);
+            if latin {
+                words.extend(set(shared));
+            }
+            words
+        };
         Profile {
             code: self.code,
-            titles: set(self.titles),
-            numeric: set(self.numeric),
-            ambiguous: set(self.ambiguous),
-            starters: set(self.starters),
+            titles: with_shared(self.titles, GENERIC.titles),
+            numeric: with_shared(self.numeric, GENERIC.numeric),
+            ambiguous: with_shared(self.ambiguous, GENERIC.ambiguous),
+            // English quotations and loan sentences are common in Latin-script text, and
+            // English is the likeliest language of text without a profile of its own.
+            starters: {
+                let mut words = set(self.starters);
+                if latin || self.code.is_empty() {
+                    words.extend(set(EN.starters));
+                }
+                words
+            },
             months: set(self.months),
             ordinal_context: set(self.ordinal_context),
             ordinal_period: self.ordinal_period,
@@ -143,6 +161,9 @@ impl ProfileSpec {
 }
 
 // Word lists are lower case; abbreviations without their final period.
+
+/// Languages written in Latin script, which also get the English sentence starters.
+const LATIN_SCRIPT: &[&str] = &["de", "es", "fr", "it", "nl", "pl", "da", "sk", "cs", "pt"];
 
 const EN: ProfileSpec = ProfileSpec {
     code: "en",
@@ -438,8 +459,8 @@ const HY: ProfileSpec = ProfileSpec {
 const GENERIC: ProfileSpec = ProfileSpec {
     code: "",
     titles: "dr prof mr mrs ms",
-    numeric: "nr no p pp",
-    ambiguous: "",
+    numeric: "nr no n° nº p pp",
+    ambiguous: "mt st",
     starters: "",
     months: "",
     ordinal_context: "",
