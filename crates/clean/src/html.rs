@@ -1,10 +1,40 @@
-//! HTML main-content extraction (first version: paragraphs outside page furniture).
+//! HTML main-content extraction.
+//!
+//! The pipeline, each step a submodule:
+//! 1. [`prefilter`]: a streaming lol_html pass drops scripts, styles, SVG, media, form controls,
+//!    comments and hidden elements, and collects title, meta tags, canonical link, JSON-LD and
+//!    `lang`, so that html5ever builds the DOM from a much smaller document.
+//! 2. [`tree`]: the scraper (html5ever) DOM is flattened into a pre-order array with subtree
+//!    ranges; every later pass is a loop, so no page is too deep.
+//! 3. [`content`]: blocks of text are scored (length, link density, punctuation, stop words,
+//!    class/id/role/tag hints from [`hints`]) and the main node is the subtree with the largest
+//!    total; inside it, furniture, link lists and short edge lines are dropped.
+//! 4. [`meta`]: title, author, date, canonical URL, site name, description and language from
+//!    JSON-LD, OpenGraph and meta tags.
+//!
+//! ```
+//! use pith_clean::html::{extract, Options};
+//! let page = "<html lang=en><body><nav><a href=/>Home</a> <a href=/w>World</a></nav>\
+//!     <article><h1>Bridge</h1><p>The council voted on Tuesday to rebuild the old harbour \
+//!     bridge, ending a decade of delays and disputes over its cost.</p></article></body></html>";
+//! let out = extract(page, &Options::default()).unwrap();
+//! assert!(out.text.starts_with("The council voted"));
+//! assert!(!out.text.contains("Home"));
+//! assert_eq!(out.lang.as_deref(), Some("en"));
+//! ```
 
-use std::time::Duration;
+mod content;
+mod hints;
+mod meta;
+mod prefilter;
+mod tree;
 
-use scraper::{ElementRef, Html, Node};
+use std::time::{Duration, Instant};
+
+use scraper::Html;
 
 use crate::TextFormat;
+use content::Kind;
 
 /// Per-call options.
 #[derive(Debug, Clone)]
@@ -14,15 +44,26 @@ pub struct Options {
     pub time_budget: Duration,
 }
 
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            text_format: TextFormat::Plain,
+            url: None,
+            time_budget: Duration::from_secs(2),
+        }
+    }
+}
+
 /// What extraction found.
 #[derive(Debug, Default, Clone)]
 pub struct Extracted {
     /// Article text, paragraphs separated by a blank line.
     pub text: String,
     pub title: Option<String>,
+    /// The canonical URL (link rel=canonical, og:url, JSON-LD url).
     pub url: Option<String>,
     pub lang: Option<String>,
-    /// author, date, site_name, description, ...
+    /// author, date, site_name, description, canonical_url (when found).
     pub meta: pith_core::Map,
 }
 
@@ -32,73 +73,378 @@ pub enum ExtractError {
     TimeBudget(u64),
 }
 
-const FURNITURE: &[&str] = &[
-    "nav",
-    "footer",
-    "header",
-    "aside",
-    "related",
-    "share",
-    "social",
-    "comment",
-    "newsletter",
-    "subscribe",
-    "promo",
-    "sidebar",
-    "breadcrumb",
-    "cookie",
-    "banner",
-    "advert",
-];
-
-fn is_furniture(el: &ElementRef) -> bool {
-    let e = el.value();
-    if matches!(
-        e.name(),
-        "nav" | "footer" | "aside" | "script" | "style" | "form" | "noscript"
-    ) {
-        return true;
+impl std::fmt::Display for ExtractError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExtractError::TimeBudget(ms) => write!(f, "extraction took more than {ms} ms"),
+        }
     }
-    let attrs =
-        format!("{} {}", e.attr("class").unwrap_or(""), e.id().unwrap_or("")).to_ascii_lowercase();
-    FURNITURE.iter().any(|w| attrs.contains(w))
 }
 
-/// Extracts the main text of a page.
-pub fn extract(page: &str, _opts: &Options) -> Result<Extracted, ExtractError> {
-    let dom = Html::parse_document(page);
-    let mut out = Extracted::default();
-    let title_sel = scraper::Selector::parse("title").expect("static selector");
-    out.title = dom
-        .select(&title_sel)
-        .next()
-        .map(|t| t.text().collect::<String>().trim().to_string())
-        .filter(|t| !t.is_empty());
-    let mut paragraphs = Vec::new();
-    // Iterative walk: deep documents must not overflow the stack.
-    let mut stack = vec![dom.root_element()];
-    while let Some(el) = stack.pop() {
-        if is_furniture(&el) {
-            continue;
+impl std::error::Error for ExtractError {}
+
+/// The per-document time limit, checked inside every loop that grows with the page.
+pub(crate) struct Deadline {
+    start: Instant,
+    budget: Duration,
+}
+
+impl Deadline {
+    fn new(budget: Duration) -> Self {
+        Deadline {
+            start: Instant::now(),
+            budget,
         }
-        if matches!(
-            el.value().name(),
-            "p" | "h1" | "h2" | "h3" | "li" | "blockquote" | "pre"
-        ) {
-            let text: String = el.text().collect::<Vec<_>>().join("");
-            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            if !text.is_empty() {
-                paragraphs.push(text);
-            }
-            continue;
-        }
-        let children: Vec<_> = el
-            .children()
-            .filter(|c| matches!(c.value(), Node::Element(_)))
-            .filter_map(ElementRef::wrap)
-            .collect();
-        stack.extend(children.into_iter().rev());
     }
-    out.text = paragraphs.join("\n\n");
+
+    pub(crate) fn check(&self) -> Result<(), ExtractError> {
+        if self.start.elapsed() > self.budget {
+            Err(ExtractError::TimeBudget(self.budget.as_millis() as u64))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// Builds the DOM (html5ever through scraper's tree sink) in slices, checking the deadline
+/// between them: deeply nested pages make the tree builder slow, and it must stay bounded.
+fn parse(html: &str, deadline: &Deadline) -> Result<Html, ExtractError> {
+    use html5ever::tendril::{StrTendril, TendrilSink};
+    const SLICE: usize = 32 * 1024;
+    let mut parser = html5ever::driver::parse_document(
+        scraper::HtmlTreeSink::new(Html::new_document()),
+        Default::default(),
+    );
+    let mut start = 0usize;
+    while start < html.len() {
+        let mut end = (start + SLICE).min(html.len());
+        while !html.is_char_boundary(end) {
+            end += 1;
+        }
+        parser.process(StrTendril::from_slice(html.get(start..end).unwrap_or("")));
+        deadline.check()?;
+        start = end;
+    }
+    Ok(parser.finish())
+}
+
+/// Extracts the main text and the metadata of a page.
+pub fn extract(page: &str, opts: &Options) -> Result<Extracted, ExtractError> {
+    let deadline = Deadline::new(opts.time_budget);
+    let (reduced, head) = prefilter::prefilter(page);
+    deadline.check()?;
+    let dom = parse(&reduced, &deadline)?;
+    drop(reduced);
+    let tree = tree::Tree::build(&dom, &deadline)?;
+    drop(dom);
+    let mut blocks = content::blocks(&tree, &deadline)?;
+    content::classify(&mut blocks);
+    content::mark_boilerplate(&tree, &mut blocks);
+    let h1 = blocks
+        .blocks
+        .iter()
+        .find(|b| b.kind == Kind::Heading(1))
+        .map(|b| blocks.text_of(b).to_string());
+    let pm = meta::page_meta(&head, h1.as_deref());
+    content::mark_title(&mut blocks, pm.title.as_deref());
+    deadline.check()?;
+    let main = content::main_node(&tree, &blocks);
+    let kept = content::select(&tree, &blocks, main);
+
+    let mut text = String::with_capacity(
+        kept.iter()
+            .map(|&k| blocks.blocks[k].end as usize - blocks.blocks[k].start as usize + 4)
+            .sum(),
+    );
+    for &k in &kept {
+        let b = &blocks.blocks[k];
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        if opts.text_format == TextFormat::Markdown {
+            match b.kind {
+                Kind::Heading(l) => {
+                    for _ in 0..l {
+                        text.push('#');
+                    }
+                    text.push(' ');
+                }
+                Kind::Item => text.push_str("- "),
+                Kind::Quote => text.push_str("> "),
+                _ => {}
+            }
+        }
+        text.push_str(blocks.text_of(b));
+    }
+
+    let mut out = Extracted {
+        text,
+        title: pm.title,
+        url: pm.canonical_url.clone(),
+        lang: pm.lang,
+        meta: pith_core::Map::new(),
+    };
+    let fields = [
+        ("author", pm.author),
+        ("date", pm.date),
+        ("site_name", pm.site_name),
+        ("description", pm.description),
+        ("canonical_url", pm.canonical_url),
+    ];
+    for (k, v) in fields {
+        if let Some(v) = v {
+            out.meta.insert(k.to_string(), serde_json::Value::String(v));
+        }
+    }
     Ok(out)
+}
+
+/// Seconds spent in each step for one page: first pass, DOM build, flattening, the rest.
+/// For the `html_profile` example; not a stable API.
+#[doc(hidden)]
+pub fn profile_steps(page: &str) -> [f64; 4] {
+    let deadline = Deadline::new(Duration::from_secs(3600));
+    let t0 = Instant::now();
+    let (reduced, head) = prefilter::prefilter(page);
+    let t1 = Instant::now();
+    let Ok(dom) = parse(&reduced, &deadline) else {
+        return [0.0; 4];
+    };
+    let t2 = Instant::now();
+    let Ok(tree) = tree::Tree::build(&dom, &deadline) else {
+        return [0.0; 4];
+    };
+    let t3 = Instant::now();
+    if let Ok(mut blocks) = content::blocks(&tree, &deadline) {
+        content::classify(&mut blocks);
+        content::mark_boilerplate(&tree, &mut blocks);
+        let main = content::main_node(&tree, &blocks);
+        let _ = content::select(&tree, &blocks, main);
+        let _ = meta::page_meta(&head, None);
+    }
+    let t4 = Instant::now();
+    [
+        (t1 - t0).as_secs_f64(),
+        (t2 - t1).as_secs_f64(),
+        (t3 - t2).as_secs_f64(),
+        (t4 - t3).as_secs_f64(),
+    ]
+}
+
+/// One line per block: class, value flags and text start, with the chosen main node marked.
+/// For the `html_debug` example; not a stable API.
+#[doc(hidden)]
+pub fn debug_blocks(page: &str) -> String {
+    use std::fmt::Write;
+    let deadline = Deadline::new(Duration::from_secs(3600));
+    let (reduced, head) = prefilter::prefilter(page);
+    let Ok(dom) = parse(&reduced, &deadline) else {
+        return String::new();
+    };
+    let Ok(tree) = tree::Tree::build(&dom, &deadline) else {
+        return String::new();
+    };
+    let Ok(mut blocks) = content::blocks(&tree, &deadline) else {
+        return String::new();
+    };
+    content::classify(&mut blocks);
+    content::mark_boilerplate(&tree, &mut blocks);
+    let pm = meta::page_meta(&head, None);
+    content::mark_title(&mut blocks, pm.title.as_deref());
+    let main = content::main_node(&tree, &blocks);
+    let kept = content::select(&tree, &blocks, main);
+    let mut out = String::new();
+    let (mlo, mhi) = main
+        .map(|m| (m as u32, tree.nodes[m].end))
+        .unwrap_or((0, 0));
+    let _ = writeln!(
+        out,
+        "main node {main:?} tag {:?}",
+        main.map(|m| tree.nodes[m].tag)
+    );
+    for (k, b) in blocks.blocks.iter().enumerate() {
+        let inside = b.first_node >= mlo && b.first_node < mhi;
+        let text: String = blocks.text_of(b).chars().take(90).collect();
+        let _ = writeln!(
+            out,
+            "{}{} {:?} {:?} boiler={} c={} l={} w={} p={} | {}",
+            if kept.contains(&k) { "K" } else { " " },
+            if inside { "M" } else { " " },
+            b.class,
+            b.kind,
+            b.boiler as u8,
+            b.chars,
+            b.link_chars,
+            b.words,
+            b.punct,
+            text
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PARAS: [&str; 4] = [
+        "The harbour council voted on Tuesday evening to rebuild the old swing bridge, \
+         ending a decade of delays, lawsuits and disputes over who should pay for it.",
+        "Engineers said the new span would open to cyclists first, in the spring of next \
+         year, while the road deck would follow once the approaches had been rebuilt.",
+        "Local shop owners, who had complained for years about the detour, welcomed the \
+         decision but asked the council to keep the works noise down at night.",
+        "The mayor said the cost would be shared between the city, the port authority and \
+         a regional fund, and that the final bill would be published in full.",
+    ];
+
+    fn news_page() -> String {
+        format!(
+            r##"<!DOCTYPE html><html lang="en-GB"><head>
+<title>Harbour bridge to be rebuilt | The Harbour Times</title>
+<meta property="og:site_name" content="The Harbour Times">
+<meta name="author" content="Ann Lee">
+<meta property="article:published_time" content="2024-05-01T10:00:00Z">
+<link rel="canonical" href="https://example.org/news/bridge">
+<script>window.ads = [];</script><style>.x {{ color: red }}</style></head>
+<body class="single has-sidebar">
+<div id="cookie-banner">We use cookies to improve your experience. Accept all cookies?</div>
+<header class="site-header"><nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a>
+</li><li><a href="/sport">Sport</a></li><li><a href="/weather">Weather</a></li></ul></nav></header>
+<main><article>
+<h1>Harbour bridge to be rebuilt after decade of delays</h1>
+<div class="byline">By Ann Lee, 1 May 2024</div>
+<div class="share-bar"><a href="#">Share on Facebook</a> <a href="#">Share on X</a></div>
+<p>{}</p><p>{}</p>
+<aside class="related-articles"><h3>Related stories</h3><ul>
+<li><a href="/a">Ferry fares to rise again this summer</a></li>
+<li><a href="/b">Port authority names a new chief executive</a></li></ul></aside>
+<h2>What happens next</h2>
+<p>{}</p><div class="ad-slot">Advertisement</div><p>{}</p>
+<div class="newsletter-signup"><h3>Get the morning briefing</h3><p>Sign up for our free
+newsletter and get the best of the Harbour Times in your inbox every morning.</p></div>
+<div class="author-bio"><p>Ann Lee is the city hall reporter of the Harbour Times and has
+covered local politics for twelve years.</p></div>
+</article>
+<section id="comments"><h3>3 comments</h3><div class="comment"><p>This is great news for the
+whole town, it has taken far too long and cost far too much already, in my opinion.</p></div>
+</section></main>
+<footer><p>© 2024 The Harbour Times. All rights reserved. Contact us about advertising.</p>
+</footer></body></html>"##,
+            PARAS[0], PARAS[1], PARAS[2], PARAS[3]
+        )
+    }
+
+    #[test]
+    fn keeps_article_drops_furniture() {
+        let out = extract(&news_page(), &Options::default()).expect("within budget");
+        for p in PARAS {
+            assert!(
+                out.text.contains(p),
+                "missing paragraph: {p}\n---\n{}",
+                out.text
+            );
+        }
+        for junk in [
+            "cookies",
+            "Home",
+            "Share on",
+            "Ferry fares",
+            "Related",
+            "Advertisement",
+            "Sign up",
+            "city hall reporter",
+            "great news",
+            "All rights",
+            "By Ann Lee",
+        ] {
+            assert!(!out.text.contains(junk), "{junk} kept:\n{}", out.text);
+        }
+        assert!(out.text.contains("What happens next"));
+        assert_eq!(out.text.matches("\n\n").count(), 4, "{}", out.text);
+        assert_eq!(out.title.as_deref(), Some("Harbour bridge to be rebuilt"));
+        assert_eq!(out.lang.as_deref(), Some("en-GB"));
+        assert_eq!(out.url.as_deref(), Some("https://example.org/news/bridge"));
+        assert_eq!(out.meta["author"], "Ann Lee");
+        assert_eq!(out.meta["date"], "2024-05-01T10:00:00Z");
+        assert_eq!(out.meta["site_name"], "The Harbour Times");
+    }
+
+    #[test]
+    fn markdown_marks_headings_and_items() {
+        let page = format!(
+            "<body><div class=post><p>{}</p><h2>Next steps</h2><p>{}</p><ul><li>{}</li>\
+             <li>{}</li></ul></div></body>",
+            PARAS[0], PARAS[1], PARAS[2], PARAS[3]
+        );
+        let opts = Options {
+            text_format: TextFormat::Markdown,
+            ..Options::default()
+        };
+        let out = extract(&page, &opts).expect("within budget");
+        assert!(out.text.contains("\n\n## Next steps\n\n"), "{}", out.text);
+        assert!(
+            out.text.contains(&format!("\n\n- {}", PARAS[2])),
+            "{}",
+            out.text
+        );
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let handle = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(|| {
+                let depth = 50_000;
+                let mut page = String::with_capacity(depth * 11 + 400);
+                page.push_str("<html><body>");
+                for _ in 0..depth {
+                    page.push_str("<div>");
+                }
+                page.push_str("<p>");
+                page.push_str(PARAS[0]);
+                page.push_str("</p>");
+                for _ in 0..depth {
+                    page.push_str("</div>");
+                }
+                page.push_str("</body></html>");
+                let opts = Options {
+                    time_budget: Duration::from_secs(120),
+                    ..Options::default()
+                };
+                extract(&page, &opts).map(|e| e.text)
+            })
+            .expect("thread starts");
+        let text = handle
+            .join()
+            .expect("no stack overflow")
+            .expect("within budget");
+        assert!(text.contains("harbour council"));
+    }
+
+    #[test]
+    fn time_budget_is_enforced() {
+        let opts = Options {
+            time_budget: Duration::from_nanos(1),
+            ..Options::default()
+        };
+        assert_eq!(
+            extract(&news_page(), &opts).err(),
+            Some(ExtractError::TimeBudget(0))
+        );
+    }
+
+    #[test]
+    fn empty_and_broken_pages() {
+        for page in [
+            "",
+            "<",
+            "<html><body></body></html>",
+            "<p>short</p>",
+            "\u{0}\u{fffd}<<>>",
+        ] {
+            let out = extract(page, &Options::default()).expect("within budget");
+            assert!(out.text.len() < 20, "{page}: {}", out.text);
+        }
+    }
 }

@@ -1,0 +1,20 @@
+//! Prints the blocks of one page with their classes and the kept ones marked `K`
+//! (`M`: inside the main node): `cargo run --release -p pith-clean --example html_debug -- PAGE`.
+
+use std::io::Read;
+
+fn main() {
+    let path = std::env::args()
+        .nth(1)
+        .expect("usage: html_debug PAGE[.gz]");
+    let raw = std::fs::read(&path).expect("readable page");
+    let mut s = String::new();
+    if path.ends_with(".gz") {
+        flate2::read::GzDecoder::new(&raw[..])
+            .read_to_string(&mut s)
+            .expect("utf-8 gzip");
+    } else {
+        s = String::from_utf8_lossy(&raw).into_owned();
+    }
+    print!("{}", pith_clean::html::debug_blocks(&s));
+}

@@ -1,0 +1,50 @@
+//! Time of each extraction step over a folder of pages (one thread):
+//! `cargo run --release -p pith-clean --example html_profile -- DIR/html`
+//! Also times html5ever on the raw pages, for comparison.
+
+use std::io::Read;
+use std::time::Instant;
+
+fn main() {
+    let dir = std::env::args().nth(1).expect("usage: html_profile DIR");
+    let mut pages = Vec::new();
+    for e in std::fs::read_dir(&dir).expect("readable dir").flatten() {
+        let p = e.path();
+        let raw = std::fs::read(&p).expect("readable page");
+        let mut s = String::new();
+        if p.to_string_lossy().ends_with(".gz") {
+            flate2::read::GzDecoder::new(&raw[..])
+                .read_to_string(&mut s)
+                .expect("utf-8 gzip");
+        } else {
+            s = String::from_utf8_lossy(&raw).into_owned();
+        }
+        pages.push(s);
+    }
+    let mut steps = [0.0f64; 4];
+    for p in &pages {
+        let s = pith_clean::html::profile_steps(p);
+        for i in 0..4 {
+            steps[i] += s[i];
+        }
+    }
+    let t = Instant::now();
+    for p in &pages {
+        let _ = scraper::Html::parse_document(p);
+    }
+    let raw = t.elapsed().as_secs_f64();
+    let n = pages.len() as f64;
+    let total: f64 = steps.iter().sum();
+    println!(
+        "{} pages: prefilter {:.2} ms, parse {:.2} ms, flatten {:.2} ms, content+meta {:.2} ms; \
+         total {:.2} ms/page = {:.0} docs/s; html5ever on raw pages {:.2} ms/page",
+        pages.len(),
+        steps[0] / n * 1e3,
+        steps[1] / n * 1e3,
+        steps[2] / n * 1e3,
+        steps[3] / n * 1e3,
+        total / n * 1e3,
+        n / total,
+        raw / n * 1e3
+    );
+}

@@ -1,0 +1,444 @@
+//! Text blocks, their scores, and the choice of the main-content node.
+//!
+//! 1. The flat tree is cut into blocks: runs of text between block-level boundaries, each with
+//!    its link text, word, punctuation and stop-word counts.
+//! 2. Each block is classed good (prose), short, or bad (link lists), after jusText
+//!    (Pomikálek, "Removing Boilerplate and Duplicate Content from Web Corpora", 2011).
+//! 3. Elements that class/id/role/tag mark as furniture have their blocks marked boilerplate,
+//!    unless the element holds most of the page's prose (a wrapper like `body.has-sidebar`).
+//! 4. The main node is the element whose subtree maximises the sum of block values (prose
+//!    counts for, furniture and link lists against): a maximum-subtree-sum reading of the
+//!    text-density idea of Kohlschütter et al. ("Boilerplate Detection using Shallow Text
+//!    Features", 2010) and Readability's candidate scoring.
+//! 5. Inside it, link lists, furniture and the short lines at its edges are dropped.
+
+use super::hints::Hint;
+use super::tree::{Tag, Tree};
+use super::{Deadline, ExtractError};
+
+/// What kind of paragraph a block is, from its innermost structural ancestor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Para,
+    Heading(u8),
+    Item,
+    Quote,
+    Pre,
+    Cell,
+}
+
+/// One paragraph of text.
+#[derive(Debug, Clone)]
+pub(crate) struct Block {
+    /// Range in [`Blocks::text`].
+    pub start: u32,
+    pub end: u32,
+    pub chars: u32,
+    pub link_chars: u32,
+    pub words: u32,
+    pub stop_words: u32,
+    pub punct: u32,
+    /// Index of the first text node of the block.
+    pub first_node: u32,
+    pub kind: Kind,
+    /// Inside an element marked as furniture.
+    pub boiler: bool,
+    pub class: Class,
+    /// A heading that repeats the page title (the headline).
+    pub is_title: bool,
+}
+
+/// jusText-style block class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Class {
+    Good,
+    Short,
+    Bad,
+}
+
+/// All blocks of a page, in document order.
+#[derive(Debug, Default)]
+pub(crate) struct Blocks {
+    pub blocks: Vec<Block>,
+    pub text: String,
+}
+
+impl Blocks {
+    pub(crate) fn text_of(&self, b: &Block) -> &str {
+        self.text
+            .get(b.start as usize..b.end as usize)
+            .unwrap_or("")
+    }
+}
+
+/// Frequent function words of English, French, German, Spanish, Italian, Portuguese and Dutch
+/// (a short list in the spirit of jusText's stop-word lists; used as a prose signal only).
+const STOP_WORDS: &[&str] = &[
+    "a", "about", "after", "all", "also", "an", "and", "are", "as", "at", "be", "because", "been",
+    "but", "by", "can", "could", "for", "from", "had", "has", "have", "he", "her", "his", "i",
+    "if", "in", "into", "is", "it", "its", "more", "not", "of", "on", "one", "or", "our", "she",
+    "so", "than", "that", "the", "their", "there", "they", "this", "to", "was", "we", "were",
+    "what", "when", "which", "who", "will", "with", "would", "you", "le", "la", "les", "des", "du",
+    "et", "est", "une", "un", "pour", "dans", "que", "qui", "der", "die", "das", "und", "ist",
+    "nicht", "mit", "den", "ein", "eine", "zu", "von", "el", "los", "las", "y", "en", "por", "con",
+    "para", "es", "il", "di", "che", "per", "non", "da", "o", "do", "em", "het", "een", "van",
+    "op", "zijn",
+];
+
+fn is_stop_word(w: &str) -> bool {
+    if w.len() > 7 {
+        return false;
+    }
+    let mut buf = [0u8; 8];
+    let mut n = 0;
+    for b in w.bytes() {
+        if !b.is_ascii_alphabetic() {
+            return false;
+        }
+        buf[n] = b.to_ascii_lowercase();
+        n += 1;
+    }
+    let lw = std::str::from_utf8(&buf[..n]).unwrap_or("");
+    STOP_WORDS.contains(&lw)
+}
+
+struct Builder {
+    out: Blocks,
+    cur: String,
+    cur_links: u32,
+    cur_first: u32,
+}
+
+impl Builder {
+    fn flush(&mut self, kind: Kind) {
+        let t = self.cur.trim();
+        if t.is_empty() {
+            self.cur.clear();
+            self.cur_links = 0;
+            return;
+        }
+        let start = self.out.text.len() as u32;
+        self.out.text.push_str(t);
+        let end = self.out.text.len() as u32;
+        let mut chars = 0u32;
+        let mut punct = 0u32;
+        for c in t.chars() {
+            if !c.is_whitespace() {
+                chars += 1;
+            }
+            if matches!(
+                c,
+                '.' | ',' | '!' | '?' | ';' | ':' | '。' | '，' | '、' | '！' | '？'
+            ) {
+                punct += 1;
+            }
+        }
+        let mut words = 0u32;
+        let mut stop_words = 0u32;
+        for w in t.split_whitespace() {
+            words += 1;
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+            if is_stop_word(w) {
+                stop_words += 1;
+            }
+        }
+        // Scripts written without spaces (Chinese, Japanese, Thai...): count about one word
+        // per few characters so that their prose is not taken for short lines.
+        let words = words.max(chars / 4);
+        self.out.blocks.push(Block {
+            start,
+            end,
+            chars,
+            link_chars: self.cur_links.min(chars),
+            words,
+            stop_words,
+            punct,
+            first_node: self.cur_first,
+            kind,
+            boiler: false,
+            class: Class::Short,
+            is_title: false,
+        });
+        self.cur.clear();
+        self.cur_links = 0;
+    }
+}
+
+/// The kind of paragraph inside an element, given the kind around it.
+fn kind_in(tag: Tag, outer: Option<Kind>) -> Option<Kind> {
+    match tag {
+        Tag::H(l) => Some(Kind::Heading(l)),
+        Tag::Li | Tag::Dt | Tag::Dd => Some(Kind::Item),
+        Tag::Blockquote => Some(Kind::Quote),
+        Tag::Pre => Some(Kind::Pre),
+        Tag::Cell => Some(Kind::Cell),
+        Tag::P => Some(Kind::Para),
+        _ => outer,
+    }
+}
+
+/// The kind of the innermost open element.
+fn kind_of(open: &[(u32, u32, Option<Kind>)]) -> Kind {
+    open.last().and_then(|o| o.2).unwrap_or(Kind::Para)
+}
+
+/// Cuts the tree into blocks.
+pub(crate) fn blocks(tree: &Tree, deadline: &Deadline) -> Result<Blocks, ExtractError> {
+    let mut b = Builder {
+        out: Blocks::default(),
+        cur: String::new(),
+        cur_links: 0,
+        cur_first: 0,
+    };
+    // Open elements: (index, end, paragraph kind inside).
+    let mut open: Vec<(u32, u32, Option<Kind>)> = Vec::new();
+    let mut link_depth = 0u32;
+    let n = tree.nodes.len();
+    let mut i = 0usize;
+    let mut steps = 0u32;
+    while i < n {
+        steps = steps.wrapping_add(1);
+        if steps.is_multiple_of(4096) {
+            deadline.check()?;
+        }
+        while let Some(&(o, end, _)) = open.last() {
+            if end as usize > i {
+                break;
+            }
+            let tag = tree.nodes[o as usize].tag;
+            if tag == Tag::A {
+                link_depth = link_depth.saturating_sub(1);
+            } else if tag.is_block() {
+                let kind = kind_of(&open);
+                b.flush(kind);
+            }
+            open.pop();
+        }
+        let node = &tree.nodes[i];
+        match node.tag {
+            Tag::Skip => {
+                i = node.end as usize;
+                continue;
+            }
+            Tag::Text => {
+                let t = tree.text_of(i);
+                if b.cur.trim().is_empty() {
+                    if t.trim().is_empty() {
+                        i += 1;
+                        continue;
+                    }
+                    b.cur.clear();
+                    b.cur_first = i as u32;
+                }
+                if link_depth > 0 {
+                    b.cur_links += t.chars().filter(|c| !c.is_whitespace()).count() as u32;
+                }
+                if b.cur.ends_with(' ') && t.starts_with(' ') {
+                    b.cur.push_str(t.get(1..).unwrap_or(""));
+                } else {
+                    b.cur.push_str(t);
+                }
+            }
+            Tag::Br | Tag::Hr => {
+                let kind = kind_of(&open);
+                b.flush(kind);
+            }
+            tag => {
+                if tag.is_block() {
+                    let kind = kind_of(&open);
+                    b.flush(kind);
+                }
+                if node.end as usize > i + 1 {
+                    if tag == Tag::A {
+                        link_depth += 1;
+                    }
+                    let outer = open.last().and_then(|o| o.2);
+                    open.push((i as u32, node.end, kind_in(tag, outer)));
+                }
+            }
+        }
+        i += 1;
+    }
+    while let Some(&(o, _, _)) = open.last() {
+        if tree.nodes[o as usize].tag.is_block() {
+            let kind = kind_of(&open);
+            b.flush(kind);
+        }
+        open.pop();
+    }
+    b.flush(Kind::Para);
+    Ok(b.out)
+}
+
+/// Lowercase alphanumeric words, for comparing a heading with the page title.
+fn norm_words(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(w.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+/// Marks the headings that repeat the page title (the headline; it anchors the article).
+pub(crate) fn mark_title(blocks: &mut Blocks, title: Option<&str>) {
+    let Some(title) = title.map(norm_words).filter(|t| t.len() >= 10) else {
+        return;
+    };
+    let text = &blocks.text;
+    for b in &mut blocks.blocks {
+        if matches!(b.kind, Kind::Heading(_)) && b.chars >= 10 {
+            let h = norm_words(text.get(b.start as usize..b.end as usize).unwrap_or(""));
+            b.is_title = h == title || (h.len() >= 20 && title.contains(&h));
+        }
+    }
+}
+
+/// Classes every block (jusText-like thresholds on length, link density, stop words).
+pub(crate) fn classify(blocks: &mut Blocks) {
+    for b in &mut blocks.blocks {
+        let ld = b.link_chars as f32 / b.chars.max(1) as f32;
+        let sw = b.stop_words as f32 / b.words.max(1) as f32;
+        let prose = b.punct >= 1 || sw >= 0.2;
+        let long_prose = b.words >= 25 && b.punct >= 2;
+        b.class = if ld > 0.6 || (ld > 0.5 && !long_prose) {
+            Class::Bad
+        } else if matches!(b.kind, Kind::Heading(_)) {
+            Class::Short
+        } else if (ld < 0.34 && (b.words >= 20 || (b.words >= 8 && prose)))
+            || (long_prose && ld <= 0.6)
+        {
+            Class::Good
+        } else {
+            Class::Short
+        };
+    }
+}
+
+/// Value of a block for the choice of the main node.
+fn value(b: &Block) -> f32 {
+    let ld = b.link_chars as f32 / b.chars.max(1) as f32;
+    if b.boiler {
+        return -(b.chars as f32).max(10.0);
+    }
+    if b.is_title {
+        return b.chars as f32;
+    }
+    match b.class {
+        Class::Good => b.chars as f32 * (1.0 - ld),
+        Class::Short => -(2.0 + 0.05 * b.chars as f32 + b.link_chars as f32),
+        Class::Bad => -(b.chars as f32),
+    }
+}
+
+/// Index range of the blocks that start inside the subtree of `node`.
+fn block_range(blocks: &[Block], tree: &Tree, node: usize) -> (usize, usize) {
+    let a = node as u32;
+    let z = tree.nodes[node].end;
+    let lo = blocks.partition_point(|b| b.first_node < a);
+    let hi = blocks.partition_point(|b| b.first_node < z);
+    (lo, hi.max(lo))
+}
+
+/// Marks blocks inside furniture elements, sparing wrappers that hold most of the prose.
+pub(crate) fn mark_boilerplate(tree: &Tree, blocks: &mut Blocks) {
+    let bl = &mut blocks.blocks;
+    let mut good_prefix = Vec::with_capacity(bl.len() + 1);
+    let mut count_prefix = Vec::with_capacity(bl.len() + 1);
+    good_prefix.push(0u64);
+    count_prefix.push(0u32);
+    let (mut acc, mut count) = (0u64, 0u32);
+    for b in bl.iter() {
+        if b.class == Class::Good {
+            acc += b.chars as u64;
+            count += 1;
+        }
+        good_prefix.push(acc);
+        count_prefix.push(count);
+    }
+    let total = acc.max(1);
+    let n = tree.nodes.len();
+    let mut i = 0usize;
+    while i < n {
+        let node = &tree.nodes[i];
+        if node.hint == Hint::Boilerplate {
+            let (lo, hi) = block_range(bl, tree, i);
+            let good = good_prefix[hi] - good_prefix[lo];
+            let paragraphs = count_prefix[hi] - count_prefix[lo];
+            // A wrapper holds several paragraphs and most of the prose; one long footer
+            // notice does not make a wrapper.
+            if (good as f64) < 0.5 * total as f64 || paragraphs < 3 {
+                for b in &mut bl[lo..hi] {
+                    b.boiler = true;
+                }
+                i = node.end as usize;
+                continue;
+            }
+        }
+        i += 1;
+    }
+}
+
+/// Picks the main node: the block-level element whose blocks have the largest total value.
+pub(crate) fn main_node(tree: &Tree, blocks: &Blocks) -> Option<usize> {
+    let bl = &blocks.blocks;
+    let mut prefix = Vec::with_capacity(bl.len() + 1);
+    prefix.push(0f64);
+    let mut acc = 0f64;
+    for b in bl {
+        acc += value(b) as f64;
+        prefix.push(acc);
+    }
+    let mut best: Option<(usize, f64)> = None;
+    for (i, node) in tree.nodes.iter().enumerate() {
+        if !node.tag.is_block() || matches!(node.tag, Tag::Br | Tag::Hr) {
+            continue;
+        }
+        let (lo, hi) = block_range(bl, tree, i);
+        if lo == hi {
+            continue;
+        }
+        let s = prefix[hi] - prefix[lo];
+        if best.is_none_or(|(_, bs)| s >= bs) {
+            best = Some((i, s));
+        }
+    }
+    best.filter(|&(_, s)| s > 0.0).map(|(i, _)| i)
+}
+
+/// The blocks kept from the main node, in order.
+pub(crate) fn select(tree: &Tree, blocks: &Blocks, main: Option<usize>) -> Vec<usize> {
+    let bl = &blocks.blocks;
+    let (lo, hi) = match main {
+        Some(m) => block_range(bl, tree, m),
+        None => return Vec::new(),
+    };
+    let mut kept: Vec<usize> = (lo..hi)
+        .filter(|&k| {
+            let b = &bl[k];
+            !b.boiler && b.class != Class::Bad && !b.is_title
+        })
+        .collect();
+    // Short lines at the edges of the main node are bylines, datelines, "share this",
+    // "follow us": trim them back to the first and last prose block.
+    let first_good = kept.iter().position(|&k| bl[k].class == Class::Good);
+    let last_good = kept.iter().rposition(|&k| bl[k].class == Class::Good);
+    match (first_good, last_good) {
+        (Some(f), Some(l)) => {
+            // A heading right before the first prose block opens the article.
+            let mut f = f;
+            while f > 0 && matches!(bl[kept[f - 1]].kind, Kind::Heading(l) if l >= 2) {
+                f -= 1;
+            }
+            kept.truncate(l + 1);
+            kept.drain(..f);
+        }
+        _ => kept.clear(),
+    }
+    kept
+}

@@ -1,0 +1,282 @@
+//! What an element's class, id, role, itemprop and aria-label say about it.
+//!
+//! The word lists follow the boilerplate cues of Mozilla Readability (`unlikelyCandidates`,
+//! `positive`/`negative` class weights) and trafilatura's `DISCARD` XPath lists, rewritten here as
+//! word lists: the attribute values are split into lowercase words (on punctuation and
+//! camelCase), so that `ad` matches `ad-slot` but not `header` or `read`.
+
+use std::sync::LazyLock;
+
+use scraper::node::Element;
+
+use super::tree::Tag;
+
+/// The verdict on one element.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Hint {
+    None,
+    /// Page furniture: navigation, share bars, related stories, comments, ads...
+    Boilerplate,
+    /// Marked as the article: `itemprop=articleBody`, `role=main`, `<article>`, `<main>`.
+    Content,
+}
+
+/// Words that mark furniture when a class/id word contains them.
+const NEG_SUBSTR: &[&str] = &[
+    "comment",
+    "related",
+    "recommend",
+    "popular",
+    "trending",
+    "sharing",
+    "social",
+    "newsletter",
+    "subscri",
+    "promo",
+    "advert",
+    "sponsor",
+    "banner",
+    "cookie",
+    "consent",
+    "gdpr",
+    "sidebar",
+    "breadcrumb",
+    "footer",
+    "masthead",
+    "navbar",
+    "navigation",
+    "outbrain",
+    "taboola",
+    "disqus",
+    "byline",
+    "caption",
+    "signup",
+    "popup",
+    "modal",
+    "widget",
+    "toolbar",
+    "pagination",
+    "pager",
+    "dateline",
+    "timestamp",
+    "copyright",
+    "skiplink",
+    "readmore",
+    "readalso",
+    "seealso",
+    "morestories",
+    "authorbio",
+    "affiliate",
+];
+
+/// Words that mark furniture only as whole words.
+const NEG_WORD: &[&str] = &[
+    "ad",
+    "ads",
+    "adv",
+    "nav",
+    "menu",
+    "bio",
+    "tags",
+    "meta",
+    "header",
+    "author",
+    "share",
+    "print",
+    "hidden",
+    "credit",
+    "credits",
+    "aside",
+    "topics",
+    "keywords",
+    "date",
+    "time",
+    "follow",
+    "login",
+    "contact",
+    "legal",
+    "extra",
+    "hide",
+    "sronly",
+    "invisible",
+    "email",
+    "rss",
+    "tools",
+    "utility",
+    "dfp",
+    "gpt",
+    "outstream",
+    "overlay",
+    "partner",
+    "partners",
+    "promoted",
+    "teaser",
+    "teasers",
+    "more",
+    "next",
+    "prev",
+    "previous",
+    "also",
+];
+
+const ROLE_NEG: &[&str] = &[
+    "navigation",
+    "banner",
+    "contentinfo",
+    "complementary",
+    "search",
+    "menu",
+    "menubar",
+    "dialog",
+    "alert",
+    "alertdialog",
+    "toolbar",
+    "tablist",
+];
+
+/// Calls `f` on each lowercase word of an attribute value, split on non-alphanumerics and
+/// camelCase humps; each space-separated part with several words also gives the joined word
+/// (`sr-only` gives `sr`, `only`, `sronly`). Stops early when `f` returns true.
+fn any_word(value: &str, f: &mut impl FnMut(&str) -> bool) -> bool {
+    let mut cur = [0u8; 48];
+    let mut joined = [0u8; 48];
+    for part in value.split_ascii_whitespace() {
+        let (mut n, mut j, mut words) = (0usize, 0usize, 0usize);
+        let mut prev_lower = false;
+        for c in part.bytes() {
+            if c.is_ascii_alphanumeric() {
+                if c.is_ascii_uppercase() && prev_lower && n > 0 {
+                    words += 1;
+                    if f(std::str::from_utf8(&cur[..n]).unwrap_or("")) {
+                        return true;
+                    }
+                    n = 0;
+                }
+                prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+                if n < cur.len() {
+                    cur[n] = c.to_ascii_lowercase();
+                    n += 1;
+                }
+                if j < joined.len() {
+                    joined[j] = c.to_ascii_lowercase();
+                    j += 1;
+                }
+            } else {
+                if n > 0 {
+                    words += 1;
+                    if f(std::str::from_utf8(&cur[..n]).unwrap_or("")) {
+                        return true;
+                    }
+                    n = 0;
+                }
+                prev_lower = false;
+            }
+        }
+        if n > 0 {
+            words += 1;
+            if f(std::str::from_utf8(&cur[..n]).unwrap_or("")) {
+                return true;
+            }
+        }
+        if words > 1 && f(std::str::from_utf8(&joined[..j]).unwrap_or("")) {
+            return true;
+        }
+    }
+    false
+}
+
+/// [`NEG_SUBSTR`] grouped by first byte, for a quick substring scan of short words.
+static BY_FIRST: LazyLock<Vec<Vec<&'static [u8]>>> = LazyLock::new(|| {
+    let mut t: Vec<Vec<&'static [u8]>> = vec![Vec::new(); 256];
+    for p in NEG_SUBSTR {
+        if let Some(&b) = p.as_bytes().first() {
+            t[b as usize].push(p.as_bytes());
+        }
+    }
+    t
+});
+
+fn contains_neg_substr(w: &[u8]) -> bool {
+    let table = &*BY_FIRST;
+    (0..w.len()).any(|i| {
+        let rest = &w[i..];
+        table[w[i] as usize].iter().any(|p| rest.starts_with(p))
+    })
+}
+
+fn is_boilerplate_word(w: &str) -> bool {
+    NEG_WORD.contains(&w) || (w.len() >= 5 && contains_neg_substr(w.as_bytes()))
+}
+
+/// Whether an attribute value (class, id, aria-label) marks page furniture.
+pub(crate) fn value_is_boilerplate(value: &str) -> bool {
+    any_word(value, &mut |w| is_boilerplate_word(w))
+}
+
+/// Classifies one element.
+pub(crate) fn classify(el: &Element, tag: Tag) -> Hint {
+    if let Some(ip) = el.attr("itemprop") {
+        if ip.contains("articleBody") || ip.contains("articlebody") {
+            return Hint::Content;
+        }
+    }
+    if let Some(role) = el.attr("role") {
+        let role = role.trim().to_ascii_lowercase();
+        if ROLE_NEG.contains(&role.as_str()) {
+            return Hint::Boilerplate;
+        }
+        if role == "main" || role == "article" {
+            return Hint::Content;
+        }
+    }
+    let class = el.attr("class").unwrap_or("");
+    let id = el.attr("id").unwrap_or("");
+    let label = el.attr("aria-label").unwrap_or("");
+    // The page's own wrappers carry site-wide classes (`tag-foo`, `has-sidebar`): only their
+    // content can rule them out.
+    let wrapper = matches!(tag, Tag::Html | Tag::Body | Tag::Article | Tag::Main);
+    if !wrapper
+        && (value_is_boilerplate(class) || value_is_boilerplate(id) || value_is_boilerplate(label))
+    {
+        return Hint::Boilerplate;
+    }
+    match tag {
+        Tag::Nav
+        | Tag::Footer
+        | Tag::Aside
+        | Tag::Header
+        | Tag::Form
+        | Tag::Figure
+        | Tag::Figcaption => Hint::Boilerplate,
+        Tag::Article | Tag::Main => Hint::Content,
+        _ => Hint::None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ws(s: &str) -> Vec<String> {
+        let mut v = Vec::new();
+        any_word(s, &mut |w| {
+            v.push(w.to_string());
+            false
+        });
+        v
+    }
+
+    #[test]
+    fn splits_words() {
+        assert_eq!(ws("ad-slot"), vec!["ad", "slot", "adslot"]);
+        assert_eq!(
+            ws("relatedArticles"),
+            vec!["related", "articles", "relatedarticles"]
+        );
+        assert!(value_is_boilerplate("ad-slot"));
+        assert!(value_is_boilerplate("sr-only"));
+        assert!(!value_is_boilerplate("headerless shadow read"));
+        assert!(!value_is_boilerplate("article-body"));
+        assert!(value_is_boilerplate("social-share-bar"));
+    }
+}
