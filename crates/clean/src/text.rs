@@ -135,6 +135,8 @@ enum Why {
     TitleRepeat,
     /// A furniture heading.
     Heading(Furniture),
+    /// A furniture heading of a box inside the story (the story goes on after the box).
+    InlineBox(Furniture),
     /// Under a furniture heading (line index of the heading).
     InSection(Furniture, usize),
     /// A rule fired.
@@ -161,6 +163,7 @@ impl Why {
             Why::Title => "title".into(),
             Why::TitleRepeat => "rule:title_repeat".into(),
             Why::Heading(f) => format!("rule:furniture_heading({})", f.name()),
+            Why::InlineBox(f) => format!("rule:inline_box_heading({})", f.name()),
             Why::InSection(f, h) => {
                 format!("rule:in_section({} from line {})", f.name(), line_no(h))
             }
@@ -178,6 +181,8 @@ impl Why {
 const UNITS_CAP: f32 = 60.0;
 /// Weight of a line that a rule dropped (it neither ends nor feeds a block much).
 const RULE_DROPPED_WEIGHT: f32 = -1.0;
+/// How far (in lines) an inline box reaches: story before it, short lines in it.
+const INLINE_BOX_REACH: usize = 8;
 /// Weight of a furniture heading.
 const HEADING_WEIGHT: f32 = -3.0;
 /// Content (in word units) that must precede a furniture heading for it to end the article.
@@ -255,6 +260,38 @@ fn run(
             i = j;
         } else {
             i += 1;
+        }
+    }
+
+    // Boxes inside the story: a furniture heading with a few short lines under it (linked
+    // headlines), with story paragraphs both before and after, is dropped alone.
+    let story_line =
+        |k: usize, why: &[Why]| why[k] == Why::Undecided && lines[k].is_long() && p[k] >= bp.pivot;
+    for k in 0..n {
+        let Why::Heading(f) = why[k] else { continue };
+        if !f.opens_section() {
+            continue;
+        }
+        if !(k.saturating_sub(INLINE_BOX_REACH)..k).any(|j| story_line(j, &why)) {
+            continue;
+        }
+        let mut resume = None;
+        for j in k + 1..n.min(k + 1 + INLINE_BOX_REACH) {
+            if story_line(j, &why) && lines[j].terminal {
+                resume = Some(j);
+                break;
+            }
+        }
+        let Some(j) = resume else { continue };
+        let run = (j..n.min(j + 4)).filter(|&m| story_line(m, &why)).count();
+        if run < 2 {
+            continue;
+        }
+        why[k] = Why::InlineBox(f);
+        for w in why.iter_mut().take(j).skip(k + 1) {
+            if *w == Why::Undecided {
+                *w = Why::InSection(f, k);
+            }
         }
     }
 
