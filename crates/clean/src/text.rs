@@ -275,13 +275,8 @@ fn run(
         if !(k.saturating_sub(INLINE_BOX_REACH)..k).any(|j| story_line(j, &why)) {
             continue;
         }
-        let mut resume = None;
-        for j in k + 1..n.min(k + 1 + INLINE_BOX_REACH) {
-            if story_line(j, &why) && lines[j].terminal {
-                resume = Some(j);
-                break;
-            }
-        }
+        let resume = (k + 1..n.min(k + 1 + INLINE_BOX_REACH))
+            .find(|&j| story_line(j, &why) && lines[j].terminal);
         let Some(j) = resume else { continue };
         let run = (j..n.min(j + 4)).filter(|&m| story_line(m, &why)).count();
         if run < 2 {
