@@ -321,7 +321,17 @@ impl<'a> Splitter<'a, '_> {
                 Next::Other
             };
         };
-        if c.is_lowercase() {
+        let camel_case = || {
+            // `iPhone`, `eBay`: brand names that start a sentence in lower case.
+            self.s
+                .get(m..)
+                .unwrap_or_default()
+                .chars()
+                .take_while(|c| c.is_alphanumeric())
+                .take(MAX_TOKEN)
+                .any(char::is_uppercase)
+        };
+        if c.is_lowercase() && !camel_case() {
             Next::Lower
         } else if c.is_alphabetic() {
             let mut e = m;
@@ -398,6 +408,14 @@ impl<'a> Splitter<'a, '_> {
     fn classify(&mut self, word: &str) -> Word {
         if word.is_empty() {
             return Word::Plain;
+        }
+        let mut chars = word.chars();
+        if let (Some(c), None) = (chars.next(), chars.next()) {
+            // A capital letter is an initial (`Jonathan P. Blair`) even where the lower-case
+            // letter is an abbreviation (`p. 5`).
+            if c.is_uppercase() {
+                return Word::Initial;
+            }
         }
         if let Some(class) = self.p.abbrev(lower_into(&mut self.buf, word)) {
             return Word::Abbrev(class);
@@ -621,7 +639,8 @@ impl<'a> Splitter<'a, '_> {
     }
 
     fn on_ellipsis(&mut self, i: usize, run_end: usize) -> usize {
-        if matches!(self.ch_before(i), Some('[' | '(')) {
+        // `[...]` marks an omission; `“… and then` opens a sentence with one.
+        if matches!(self.ch_before(i), Some('[' | '(')) || self.is_sentence_initial(i) {
             return run_end;
         }
         let (j, _, _) = self.skip_closing(run_end);
@@ -1090,6 +1109,22 @@ mod tests {
         assert_eq!(
             sents("Er kam einschl. aller Kosten.", "de"),
             ["Er kam einschl. aller Kosten."]
+        );
+    }
+
+    #[test]
+    fn initials_brands_and_opening_ellipses() {
+        assert_eq!(
+            sents("Police stopped Jonathan P. Blair, 29, at noon.", "en"),
+            ["Police stopped Jonathan P. Blair, 29, at noon."]
+        );
+        assert_eq!(
+            sents("It runs on the new tablet. iPadOS makes it easy.", "en"),
+            ["It runs on the new tablet.", "iPadOS makes it easy."]
+        );
+        assert_eq!(
+            sents("“… Then the lights went out.”", "en"),
+            ["“… Then the lights went out.”"]
         );
     }
 
