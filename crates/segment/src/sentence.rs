@@ -347,6 +347,12 @@ impl<'a> Splitter<'a, '_> {
         } else if is_pictograph(c) {
             // An emoji or symbol opening a sentence in web text.
             Next::Upper(m, m + c.len_utf8())
+        } else if matches!(c, '—' | '–')
+            && self.ch(m + c.len_utf8()).is_some_and(char::is_uppercase)
+        {
+            // `—Sí, vamos`: a dash set against a capital opens a turn of dialogue (a dash
+            // and a space, `– сказал он`, continues the sentence).
+            Next::Upper(m, m + c.len_utf8())
         } else {
             Next::Other
         }
@@ -1125,6 +1131,14 @@ mod tests {
         assert_eq!(
             sents("“… Then the lights went out.”", "en"),
             ["“… Then the lights went out.”"]
+        );
+    }
+
+    #[test]
+    fn a_dash_against_a_capital_opens_dialogue() {
+        assert_eq!(
+            sents("—Vamos ya. —Sí, vamos —dijo ella.", "es"),
+            ["—Vamos ya.", "—Sí, vamos —dijo ella."]
         );
     }
 
