@@ -117,8 +117,12 @@ fn flush_block(text: &str, block: &[Line], out: &mut Vec<Span>) {
             out.push(span(text, line.start, line.end, Some(Kind::Heading.name())));
             continue;
         }
+        // A line that continues a sentence the previous line left open (`...because the\n
+        // pdf broke it`) belongs to the same paragraph even where breaks are meaningful.
+        let continues =
+            prev.is_some_and(|p| !ends_with_terminal(p)) && t.starts_with(char::is_lowercase);
         match current {
-            Some((s, _, Kind::Paragraph)) if wrapped => {
+            Some((s, _, Kind::Paragraph)) if wrapped || continues => {
                 current = Some((s, line.end, Kind::Paragraph));
             }
             _ => {
@@ -251,6 +255,8 @@ mod tests {
         let wrapped = "The shop opens at nine and closes when the last customer has\ngone \
                        home for the night. Prices are low and the staff are\nfriendly.";
         assert_eq!(split_paragraphs(wrapped).len(), 1);
+        let broken = "The report was cut\nin the middle of a sentence by the converter.";
+        assert_eq!(split_paragraphs(broken).len(), 1);
     }
 
     #[test]
