@@ -306,6 +306,15 @@ impl<'a> Splitter<'a, '_> {
             _ => {}
         }
         let k = self.skip_ws(j);
+        // `(ii) Next item`: a bracketed list marker opens a sentence whatever its case.
+        if self.b.get(k) == Some(&b'(') {
+            let inner = self.s.get(k + 1..).unwrap_or_default();
+            if let Some(close) = inner.get(..inner.len().min(5)).and_then(|t| t.find(')')) {
+                if inner.get(..close).is_some_and(is_marker) {
+                    return Next::Upper(k + 1, k + 1 + close);
+                }
+            }
+        }
         let mut m = k;
         // Openers, and the space French sets inside guillemets (`« Oui »`).
         while let Some(c) = self.ch(m) {
@@ -1131,6 +1140,18 @@ mod tests {
         assert_eq!(
             sents("“… Then the lights went out.”", "en"),
             ["“… Then the lights went out.”"]
+        );
+    }
+
+    #[test]
+    fn bracketed_markers_open_sentences() {
+        assert_eq!(
+            sents("(i) Wash the cup. (ii) Dry it. (iii) Put it away.", "en"),
+            ["(i) Wash the cup.", "(ii) Dry it.", "(iii) Put it away."]
+        );
+        assert_eq!(
+            sents("He left (see below). (b) covers the rest.", "en"),
+            ["He left (see below).", "(b) covers the rest."]
         );
     }
 
