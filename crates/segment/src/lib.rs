@@ -304,8 +304,17 @@ mod tests {
             assert_eq!(text.get(s.start..s.end), Some(s.text.as_str()));
         }
         let paras = split_paragraphs(text);
-        assert_eq!(paras.len(), 3);
-        assert_eq!(paras[0].text, "Title line");
+        let got: Vec<_> = paras.iter().map(|p| p.text.as_str()).collect();
+        // Short lines are lines of their own: only hard-wrapped prose is joined.
+        assert_eq!(
+            got,
+            [
+                "Title line",
+                "First sentence. Second one!",
+                "Still para.",
+                "Last."
+            ]
+        );
     }
 
     #[test]

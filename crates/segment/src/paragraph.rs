@@ -66,13 +66,15 @@ fn line_text<'t>(text: &'t str, l: &Line) -> &'t str {
 
 /// Longest line, in chars, of text hard-wrapped at a fixed width.
 const WRAP_MAX_CHARS: usize = 130;
+/// Text is not wrapped narrower than this: shorter lines are lines of their own.
+const WRAP_MIN_CHARS: usize = 40;
 
 /// Whether the lines of a block are hard-wrapped prose (every line but the last close to the
 /// longest, none longer than a terminal), where a line break means nothing; otherwise each
 /// line break in a block is meaningful (`<br>`, one item or paragraph per line).
 fn hard_wrapped(lengths: &[usize], longest: usize) -> bool {
     lengths.len() >= 2
-        && longest <= WRAP_MAX_CHARS
+        && (WRAP_MIN_CHARS..=WRAP_MAX_CHARS).contains(&longest)
         && lengths[..lengths.len() - 1]
             .iter()
             .all(|&n| n * 10 >= longest * 6)
@@ -257,6 +259,10 @@ mod tests {
         assert_eq!(split_paragraphs(wrapped).len(), 1);
         let broken = "The report was cut\nin the middle of a sentence by the converter.";
         assert_eq!(split_paragraphs(broken).len(), 1);
+        assert_eq!(
+            split_paragraphs("First line here\nSecond line here").len(),
+            2
+        );
     }
 
     #[test]
