@@ -454,6 +454,38 @@ const HY: ProfileSpec = ProfileSpec {
     lowercase_starts: true,
 };
 
+const HI: ProfileSpec = ProfileSpec {
+    code: "hi",
+    titles: "डॉ श्री श्रीमती सुश्री कु प्रो स्व सं",
+    numeric: "पृ क्र",
+    ..GENERIC_EMPTY
+};
+
+const MR: ProfileSpec = ProfileSpec {
+    code: "mr",
+    titles: "डॉ श्री श्रीमती सौ कु प्रा स्व",
+    numeric: "पृ क्र",
+    ..GENERIC_EMPTY
+};
+
+const KK: ProfileSpec = ProfileSpec {
+    code: "kk",
+    // As with Russian `г.`, the year and place abbreviations do not end sentences.
+    titles: "ж жж ғ ғғ б.з.д проф акад доц көш қ обл аудан ауд",
+    numeric: "млн млрд мың бет тг",
+    ambiguous: "т.б т.с.с т.т",
+    starters: "ол мен біз сен сіз олар бұл сол осы ал бірақ және сондықтан кейін содан егер \
+               қазір бүгін кеше ертең онда мұнда себебі алайда",
+    ..GENERIC_EMPTY
+};
+
+/// A profile with no lists, for building profiles of non-Latin scripts.
+const GENERIC_EMPTY: ProfileSpec = ProfileSpec {
+    titles: "",
+    numeric: "",
+    ..GENERIC
+};
+
 /// Rules for a language without its own lists: the language-neutral rules, and the few
 /// abbreviations shared by most languages written in Latin script.
 const GENERIC: ProfileSpec = ProfileSpec {
@@ -472,7 +504,7 @@ const GENERIC: ProfileSpec = ProfileSpec {
 
 static PROFILES: LazyLock<Vec<Profile>> = LazyLock::new(|| {
     [
-        EN, DE, ES, RU, FR, IT, NL, PL, DA, SK, BG, EL, HY, PT, CS, GENERIC,
+        EN, DE, ES, RU, FR, IT, NL, PL, DA, SK, BG, EL, HY, PT, CS, HI, MR, KK, GENERIC,
     ]
     .iter()
     .map(ProfileSpec::build)
@@ -506,7 +538,8 @@ pub(crate) fn generic() -> &'static Profile {
 
 /// Languages with their own abbreviation lists.
 pub const SUPPORTED: &[&str] = &[
-    "en", "de", "es", "ru", "fr", "it", "nl", "pl", "da", "sk", "bg", "el", "hy", "pt", "cs",
+    "en", "de", "es", "ru", "fr", "it", "nl", "pl", "da", "sk", "bg", "el", "hy", "pt", "cs", "hi",
+    "mr", "kk",
 ];
 
 /// How much of a document language identification reads first, and at most: identification

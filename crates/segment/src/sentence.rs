@@ -1184,6 +1184,18 @@ mod tests {
     }
 
     #[test]
+    fn devanagari_and_kazakh_abbreviations() {
+        assert_eq!(
+            sents("डॉ. शर्मा कल आए। वे बहुत खुश थे।", "hi"),
+            ["डॉ. शर्मा कल आए।", "वे बहुत खुश थे।"]
+        );
+        assert_eq!(
+            sents("Ол 1990 ж. Алматыда туған. Кейін көшті.", "kk"),
+            ["Ол 1990 ж. Алматыда туған.", "Кейін көшті."]
+        );
+    }
+
+    #[test]
     fn greek_semicolon_and_armenian_colon() {
         assert_eq!(
             sents("Πού πας; Στο σπίτι.", "el"),
