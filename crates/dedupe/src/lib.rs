@@ -19,19 +19,35 @@
 //! # How a document is decided
 //! Documents are analysed in parallel ([`features`]: lines, normalised, hashed, shingled) and then
 //! decided one by one in input order, so "the first copy wins" does not depend on scheduling:
-//! 1. Paragraphs seen in at least `boilerplate_min_count` earlier clusters are boilerplate; the
-//!    rest is the body. Counts come only from documents before this one (no look-ahead), so the
-//!    decisions do not depend on batch or run boundaries: N runs over consecutive slices with one
-//!    state file decide exactly as one run. The price is that a site's first few pages are
-//!    compared with their template still in (a two-pass design would see the template early but
-//!    would have to hold or re-read the whole input, and could not continue across runs).
-//! 2. Exact: XXH3-128 of the normalised body (or of the whole normalised text).
+//! 1. Paragraphs (lines) seen in at least `boilerplate_min_count` earlier clusters are
+//!    boilerplate; the rest is the body. A paragraph is counted once per duplicate cluster, so
+//!    a story re-published ten times does not become boilerplate ([`boilerplate`]). Counts come
+//!    only from documents before this one (no look-ahead), so decisions do not depend on batch
+//!    or run boundaries: N runs over consecutive slices with one state file decide exactly as
+//!    one run (a test shows it). A two-pass design would see every template from the start, but
+//!    it must hold or re-read the whole input and cannot continue across scheduled runs; the
+//!    price of one pass is that a site's first pages are compared with their template still in,
+//!    which step 5 handles.
+//! 2. Exact: XXH3-128 of the normalised body, or of the whole normalised text. Bodies under
+//!    `min_body_words` match only on the whole text.
 //! 3. Near: a MinHash signature of the body's word shingles ([`sketch`]), candidates from banded
 //!    LSH, verified by the estimated Jaccard similarity (`jaccard_threshold`).
-//! 4. Partial (`teasers`): candidates share a body paragraph; confirmed when one document's
-//!    body is contained in the other's (`containment_threshold`, in words).
-//! 5. Paragraph counts are updated, once per cluster: a duplicate counts only paragraphs its
-//!    matched copy does not have.
+//! 4. Partial (`teasers`): candidates share a body paragraph or a shingle sample; confirmed when
+//!    `containment_threshold` of one body is in the other, by whole paragraphs, by the other's
+//!    Bloom filter of shingles ([`bloom`]) or by samples. Pages that are mostly boilerplate are
+//!    never partial copies.
+//! 5. A candidate is refused when the two pages share only a wrapper: lines both have verbatim
+//!    around text of each that the other lacks and that is no edit of the other's (two pages of
+//!    one template not yet known as boilerplate). One-sided differences (a paragraph dropped or
+//!    inserted) and edited lines (found in the other's Bloom filter) do not refuse it.
+//! 6. The first copy seen is kept (`keep = "longest"` keeps the longest copy of a cluster that
+//!    starts within a batch). Every document gets `dedupe = {kept, reason, dup_of, cluster,
+//!    similarity}`; `reason` is `first_seen`, `exact_duplicate`, `near_duplicate`,
+//!    `partial_copy`, or with `keep = "longest"` `longest_copy` / `shorter_copy`.
+//!
+//! Memory is bounded by configuration ([`DedupeConfig::memory_bound`]): at most `max_docs`
+//! documents are remembered (the oldest are forgotten first), each with capped paragraph,
+//! sample and Bloom sizes, and at most `max_paragraph_counts` paragraph counts.
 
 pub mod bloom;
 pub mod boilerplate;
@@ -589,7 +605,14 @@ impl Dedupe {
         let hits = mine
             .iter()
             .filter_map(|&(h, _)| idx.para(h))
-            .chain(samples.iter().filter_map(|&h| idx.sample(h)));
+            // The smallest samples are a consistent subset: enough to find a page that has
+            // this one's text, edited or not, with fewer random reads of the index.
+            .chain(
+                samples
+                    .iter()
+                    .take(SAMPLE_LOOKUPS)
+                    .filter_map(|&h| idx.sample(h)),
+            );
         for s in hits {
             if cands.len() >= MAX_CANDIDATES {
                 break;
@@ -635,10 +658,15 @@ impl Dedupe {
             }
             // This body in `e`, by `e`'s shingle filter; `e` in this body, by its samples.
             if mine_ok && !shingles.is_empty() && !e.bloom.is_empty() {
-                let found = shingles
-                    .iter()
-                    .filter(|&&h| bloom::contains(&e.bloom, h))
-                    .count();
+                // Stop as soon as the threshold is out of reach (most candidates).
+                let need = (cfg.containment_threshold * shingles.len() as f64).ceil() as usize;
+                let mut found = 0usize;
+                for (k, &h) in shingles.iter().enumerate() {
+                    found += usize::from(bloom::contains(&e.bloom, h));
+                    if found + (shingles.len() - k - 1) < need {
+                        break;
+                    }
+                }
                 c = c.max(found as f64 / shingles.len() as f64);
             }
             if theirs_ok && e.samples.len() <= samples.len() {
@@ -832,6 +860,9 @@ fn longest_overrides(docs: &[Document], ds: &[Decision]) -> Vec<Option<(bool, St
 /// have for them to count as edits of its lines (10% word edits leave about 70% of word
 /// trigrams; a different text leaves a few percent, plus Bloom false positives).
 const EXPLAINED_SHARE: f64 = 0.3;
+
+/// Shingle samples of a document looked up in the index for partial-copy candidates.
+const SAMPLE_LOOKUPS: usize = 16;
 
 /// Pages whose body is less than this many tenths of their words are not called partial
 /// copies (nor are others called partial copies of them).

@@ -63,19 +63,36 @@ pub fn normalize_words_into(
     w.start = w.out.len();
     if text.is_ascii() {
         // NFKC is the identity on ASCII: skip the decomposition machinery (the common case),
-        // and classify bytes by table.
-        for b in text.bytes() {
-            match ASCII_CLASS[usize::from(b)] {
-                Class::Letter => w.emit(char::from(b.to_ascii_lowercase())),
-                Class::Digit => w.emit(if w.cfg.digits { '0' } else { char::from(b) }),
-                Class::Space => w.break_word(),
-                Class::Punct => {
-                    if w.cfg.punctuation {
-                        w.break_word();
+        // classify bytes by table and copy whole words.
+        let bytes = text.as_bytes();
+        let in_word = |b: u8| match ASCII_CLASS[usize::from(b)] {
+            Class::Letter | Class::Digit => true,
+            Class::Space => false,
+            Class::Punct => !cfg.punctuation,
+        };
+        let mut i = 0;
+        while i < bytes.len() {
+            while i < bytes.len() && !in_word(bytes[i]) {
+                i += 1;
+            }
+            let s = i;
+            while i < bytes.len() && in_word(bytes[i]) {
+                i += 1;
+            }
+            let Some(word) = text.get(s..i).filter(|w| !w.is_empty()) else {
+                continue;
+            };
+            w.break_word();
+            if cfg.digits && word.bytes().any(|b| b.is_ascii_digit()) {
+                for b in word.bytes() {
+                    w.emit(if b.is_ascii_digit() {
+                        '0'
                     } else {
-                        w.emit(char::from(b));
-                    }
+                        char::from(b.to_ascii_lowercase())
+                    });
                 }
+            } else {
+                w.emit_ascii_word(word);
             }
         }
     } else if unicode_normalization::is_nfkc_quick(text.chars())
@@ -134,6 +151,17 @@ struct Writer<'a> {
 impl Writer<'_> {
     #[inline]
     fn push(&mut self, c: char) {
+        if c.is_ascii() {
+            let b = c as u8;
+            match ASCII_CLASS[usize::from(b)] {
+                Class::Letter => self.emit(char::from(b.to_ascii_lowercase())),
+                Class::Digit => self.emit(if self.cfg.digits { '0' } else { c }),
+                Class::Space => self.break_word(),
+                Class::Punct if self.cfg.punctuation => self.break_word(),
+                Class::Punct => self.emit(c),
+            }
+            return;
+        }
         if c.is_whitespace() {
             self.break_word();
             return;
@@ -179,6 +207,25 @@ impl Writer<'_> {
             self.starts.push(self.out.len());
         }
         self.out.push(c);
+    }
+
+    /// Appends a whole ASCII word (lower-cased), as `emit` would char by char.
+    #[inline]
+    fn emit_ascii_word(&mut self, word: &str) {
+        if !self.in_word {
+            if self.pending_space || self.out.len() > self.start {
+                self.out.push(' ');
+            }
+            self.pending_space = false;
+            self.in_word = true;
+            self.words += 1;
+            self.starts.push(self.out.len());
+        }
+        let from = self.out.len();
+        self.out.push_str(word);
+        if let Some(tail) = self.out.get_mut(from..) {
+            tail.make_ascii_lowercase();
+        }
     }
 
     #[inline]
