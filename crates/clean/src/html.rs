@@ -1,9 +1,9 @@
 //! HTML main-content extraction.
 //!
 //! The pipeline, each step a submodule:
-//! 1. [`prefilter`]: a streaming lol_html pass drops scripts, styles, SVG, media, form controls,
-//!    comments and hidden elements, and collects title, meta tags, canonical link, JSON-LD and
-//!    `lang`, so that html5ever builds the DOM from a much smaller document.
+//! 1. [`strip`]: a byte-level pass drops scripts, styles, SVG, media, form controls, comments,
+//!    hidden elements and unused attributes, and collects title, meta tags, canonical link,
+//!    JSON-LD and `lang`, so that html5ever builds the DOM from a much smaller document.
 //! 2. [`tree`]: the scraper (html5ever) DOM is flattened into a pre-order array with subtree
 //!    ranges; every later pass is a loop, so no page is too deep.
 //! 3. [`content`]: blocks of text are scored (length, link density, punctuation, stop words,
@@ -26,7 +26,7 @@
 mod content;
 mod hints;
 mod meta;
-mod prefilter;
+mod strip;
 mod tree;
 
 use std::time::{Duration, Instant};
@@ -131,7 +131,7 @@ fn parse(html: &str, deadline: &Deadline) -> Result<Html, ExtractError> {
 /// Extracts the main text and the metadata of a page.
 pub fn extract(page: &str, opts: &Options) -> Result<Extracted, ExtractError> {
     let deadline = Deadline::new(opts.time_budget);
-    let (reduced, head) = prefilter::prefilter(page);
+    let (reduced, head) = strip::strip(page);
     deadline.check()?;
     let dom = parse(&reduced, &deadline)?;
     drop(reduced);
@@ -205,7 +205,7 @@ pub fn extract(page: &str, opts: &Options) -> Result<Extracted, ExtractError> {
 pub fn profile_steps(page: &str) -> [f64; 4] {
     let deadline = Deadline::new(Duration::from_secs(3600));
     let t0 = Instant::now();
-    let (reduced, head) = prefilter::prefilter(page);
+    let (reduced, head) = strip::strip(page);
     let t1 = Instant::now();
     let Ok(dom) = parse(&reduced, &deadline) else {
         return [0.0; 4];
@@ -237,7 +237,7 @@ pub fn profile_steps(page: &str) -> [f64; 4] {
 pub fn debug_blocks(page: &str) -> String {
     use std::fmt::Write;
     let deadline = Deadline::new(Duration::from_secs(3600));
-    let (reduced, head) = prefilter::prefilter(page);
+    let (reduced, head) = strip::strip(page);
     let Ok(dom) = parse(&reduced, &deadline) else {
         return String::new();
     };

@@ -411,6 +411,104 @@ pub(crate) fn main_node(tree: &Tree, blocks: &Blocks) -> Option<usize> {
     best.filter(|&(_, s)| s > 0.0).map(|(i, _)| i)
 }
 
+/// Openings of the headings that start the furniture after an article (related stories,
+/// comments, newsletters), in the languages of the common web; lowercase. Same idea as the
+/// section-end cues of jusText and trafilatura's comment/related detection.
+const SECTION_ENDS: &[&str] = &[
+    "related",
+    "more from",
+    "more on ",
+    "more stories",
+    "more news",
+    "more articles",
+    "more in ",
+    "more about",
+    "more like this",
+    "read more",
+    "read next",
+    "read also",
+    "also read",
+    "you may also",
+    "you might also",
+    "you may like",
+    "you might like",
+    "recommended",
+    "we recommend",
+    "most popular",
+    "most read",
+    "most viewed",
+    "popular",
+    "trending",
+    "latest news",
+    "latest stories",
+    "latest articles",
+    "top stories",
+    "comments",
+    "comment",
+    "leave a reply",
+    "leave a comment",
+    "post a comment",
+    "join the conversation",
+    "share this",
+    "share on",
+    "sponsored",
+    "promoted",
+    "around the web",
+    "from the web",
+    "what to read next",
+    "don't miss",
+    "editor's picks",
+    "editors' picks",
+    "newsletter",
+    "sign up",
+    "subscribe",
+    "follow us",
+    "about the author",
+    "tags",
+    "leia também",
+    "leia mais",
+    "veja também",
+    "mais lidas",
+    "lesen sie auch",
+    "mehr zum thema",
+    "das könnte sie auch",
+    "à lire aussi",
+    "a lire aussi",
+    "lire aussi",
+    "sur le même sujet",
+    "articles similaires",
+    "noticias relacionadas",
+    "te puede interesar",
+    "lee también",
+    "relacionad",
+    "leggi anche",
+    "potrebbe interessarti",
+    "articoli correlati",
+    "関連記事",
+    "おすすめ",
+    "相关文章",
+    "相关阅读",
+    "推荐阅读",
+    "похожие",
+    "читайте также",
+];
+
+/// Whether a heading or short line opens the furniture after an article.
+fn is_section_end(text: &str, heading: bool) -> bool {
+    let t = text
+        .trim()
+        .trim_end_matches(|c: char| c == ':' || c == '.' || c.is_whitespace())
+        .to_lowercase();
+    let words = t.split_whitespace().count();
+    if words == 0 || words > 7 {
+        return false;
+    }
+    SECTION_ENDS
+        .iter()
+        .any(|p| t.starts_with(p.trim_end()) && (heading || t.len() <= p.trim_end().len() + 12))
+        || (heading && words <= 5 && t.starts_with("more "))
+}
+
 /// The blocks kept from the main node, in order.
 pub(crate) fn select(tree: &Tree, blocks: &Blocks, main: Option<usize>) -> Vec<usize> {
     let bl = &blocks.blocks;
@@ -424,6 +522,29 @@ pub(crate) fn select(tree: &Tree, blocks: &Blocks, main: Option<usize>) -> Vec<u
             !b.boiler && b.class != Class::Bad && !b.is_title
         })
         .collect();
+    // Furniture inside the main node opens with a cue ("Related", "Read more", "Comments"):
+    // drop the cue and what follows up to the next prose paragraph (list items, teasers and
+    // short lines go with it), so in-article inserts go and trailing sections are cut.
+    let mut seen_good = false;
+    let mut pos = 0;
+    while pos < kept.len() {
+        let b = &bl[kept[pos]];
+        if seen_good
+            && b.class != Class::Good
+            && is_section_end(blocks.text_of(b), matches!(b.kind, Kind::Heading(_)))
+        {
+            let mut j = pos + 1;
+            while j < kept.len()
+                && (bl[kept[j]].class != Class::Good || bl[kept[j]].kind == Kind::Item)
+            {
+                j += 1;
+            }
+            kept.drain(pos..j);
+            continue;
+        }
+        seen_good |= b.class == Class::Good;
+        pos += 1;
+    }
     // Short lines at the edges of the main node are bylines, datelines, "share this",
     // "follow us": trim them back to the first and last prose block.
     let first_good = kept.iter().position(|&k| bl[k].class == Class::Good);

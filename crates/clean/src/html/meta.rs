@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::prefilter::HeadInfo;
+use super::strip::HeadInfo;
 
 /// Metadata of a page; every field optional.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

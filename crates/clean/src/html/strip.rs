@@ -1,0 +1,564 @@
+//! A byte-level first pass that shrinks the page before html5ever sees it.
+//!
+//! It walks the markup once, tag by tag (quote-aware inside tags), and writes a smaller page:
+//! scripts, styles, comments, SVG, media, form controls and hidden elements go with their
+//! content; the remaining tags keep only the attributes the extractor reads (class, id, role,
+//! itemprop, aria-label). On the way it collects the head's metadata.
+//!
+//! Measured on the dev set in one run (one thread, loaded machine): a lol_html rewriter doing the
+//! same removals took 3.8 ms a page and left html5ever 4.7 ms of parsing; this pass takes 1.2 ms
+//! and leaves 2.9 ms, because dropping unused attributes also shrinks html5ever's work.
+
+/// What the first pass found in the page besides its reduced markup.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct HeadInfo {
+    pub title: Option<String>,
+    pub lang: Option<String>,
+    /// `(name or property, content)` of every `<meta>` with content, names lowercased.
+    pub metas: Vec<(String, String)>,
+    pub canonical: Option<String>,
+    /// Text of every `<script type="application/ld+json">`.
+    pub json_ld: Vec<String>,
+}
+
+/// Elements nested deeper than this are unwrapped (tags dropped, text kept) on pages that nest
+/// pathologically: html5ever's tree builder does work proportional to the depth for each start
+/// tag, so a 50,000-deep page would take minutes.
+pub(crate) const MAX_DEPTH: usize = 512;
+
+/// Elements whose content is raw text up to their end tag (HTML tokenizer rules), dropped.
+fn is_raw_text(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"script"
+            | b"style"
+            | b"noscript"
+            | b"iframe"
+            | b"textarea"
+            | b"xmp"
+            | b"noembed"
+            | b"noframes"
+            | b"title"
+            | b"plaintext"
+    )
+}
+
+/// Elements dropped with their content (matched by nesting the same name).
+fn is_dropped(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"svg"
+            | b"math"
+            | b"template"
+            | b"object"
+            | b"video"
+            | b"audio"
+            | b"canvas"
+            | b"picture"
+            | b"select"
+            | b"button"
+            | b"map"
+            | b"datalist"
+    )
+}
+
+/// Void elements (no end tag).
+pub(crate) fn is_void(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"area"
+            | b"base"
+            | b"br"
+            | b"col"
+            | b"embed"
+            | b"hr"
+            | b"img"
+            | b"input"
+            | b"link"
+            | b"meta"
+            | b"source"
+            | b"track"
+            | b"wbr"
+            | b"param"
+            | b"keygen"
+    )
+}
+
+/// Void elements dropped from the output.
+fn is_dropped_void(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"area"
+            | b"base"
+            | b"embed"
+            | b"img"
+            | b"input"
+            | b"link"
+            | b"meta"
+            | b"source"
+            | b"track"
+            | b"param"
+            | b"keygen"
+    )
+}
+
+/// Attributes kept for the extractor.
+fn is_kept_attr(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"class" | b"id" | b"role" | b"itemprop" | b"aria-label" | b"lang"
+    )
+}
+
+fn find(b: &[u8], from: usize, c: u8) -> Option<usize> {
+    b.get(from..)?
+        .iter()
+        .position(|&x| x == c)
+        .map(|p| p + from)
+}
+
+fn find_seq(b: &[u8], from: usize, seq: &[u8]) -> Option<usize> {
+    let first = *seq.first()?;
+    let mut i = from;
+    while let Some(p) = find(b, i, first) {
+        if b.get(p..p + seq.len()) == Some(seq) {
+            return Some(p);
+        }
+        i = p + 1;
+    }
+    None
+}
+
+/// Lowercase tag name starting at `i`; returns (name buffer, length, index after the name).
+fn tag_name(b: &[u8], mut i: usize) -> ([u8; 16], usize, usize) {
+    let mut buf = [0u8; 16];
+    let mut n = 0;
+    while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'-' || b[i] == b':') {
+        if n < buf.len() {
+            buf[n] = b[i].to_ascii_lowercase();
+        }
+        n += 1;
+        i += 1;
+    }
+    if n > buf.len() {
+        // Longer than any name we act on: keep a prefix that matches nothing.
+        n = buf.len();
+        buf[0] = b'-';
+    }
+    (buf, n, i)
+}
+
+/// One attribute of a start tag, as byte ranges of the page.
+struct Attr {
+    name: (usize, usize),
+    value: Option<(usize, usize)>,
+}
+
+/// Parses attributes from `i` to the tag's `>`; returns them, the index after `>`, and whether
+/// the tag ends with `/>`.
+fn attributes(b: &[u8], mut i: usize, out: &mut Vec<Attr>) -> (usize, bool) {
+    out.clear();
+    let n = b.len();
+    loop {
+        while i < n && (b[i].is_ascii_whitespace() || b[i] == b'/') {
+            i += 1;
+        }
+        if i >= n {
+            return (n, false);
+        }
+        if b[i] == b'>' {
+            let self_closing = i > 0 && b[i - 1] == b'/';
+            return (i + 1, self_closing);
+        }
+        let ns = i;
+        while i < n && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/') {
+            i += 1;
+        }
+        let name = (ns, i);
+        while i < n && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i < n && b[i] == b'=' {
+            i += 1;
+            while i < n && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if i < n && (b[i] == b'"' || b[i] == b'\'') {
+                let q = b[i];
+                let vs = i + 1;
+                let ve = find(b, vs, q).unwrap_or(n);
+                out.push(Attr {
+                    name,
+                    value: Some((vs, ve)),
+                });
+                i = (ve + 1).min(n);
+            } else {
+                let vs = i;
+                while i < n && !b[i].is_ascii_whitespace() && b[i] != b'>' {
+                    i += 1;
+                }
+                out.push(Attr {
+                    name,
+                    value: Some((vs, i)),
+                });
+            }
+        } else if name.1 > name.0 {
+            out.push(Attr { name, value: None });
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// Position just after the end tag that closes `name` opened before `from`, counting nested
+/// elements of the same name; the page's end if there is none.
+fn skip_element(b: &[u8], from: usize, name: &[u8]) -> usize {
+    let mut depth = 1usize;
+    let mut i = from;
+    while let Some(p) = find(b, i, b'<') {
+        let (close, start) = if b.get(p + 1) == Some(&b'/') {
+            (true, p + 2)
+        } else {
+            (false, p + 1)
+        };
+        let (nb, nl, after) = tag_name(b, start);
+        if nl == name.len() && &nb[..nl] == name {
+            if close {
+                depth -= 1;
+                if depth == 0 {
+                    return find(b, after, b'>').map_or(b.len(), |e| e + 1);
+                }
+            } else {
+                depth += 1;
+            }
+        }
+        i = p + 1;
+    }
+    b.len()
+}
+
+/// Start of the end tag `</name` (any case) at or after `from`.
+fn find_raw_end(b: &[u8], from: usize, name: &[u8]) -> Option<usize> {
+    let mut i = from;
+    while let Some(p) = find_seq(b, i, b"</") {
+        let (nb, nl, _) = tag_name(b, p + 2);
+        if nl == name.len() && &nb[..nl] == name {
+            return Some(p);
+        }
+        i = p + 2;
+    }
+    None
+}
+
+/// Decodes the common character references of attribute values and titles.
+pub(crate) fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(p) = rest.find('&') {
+        out.push_str(rest.get(..p).unwrap_or(""));
+        let tail = rest.get(p..).unwrap_or("");
+        let end = tail.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| {
+            let ent = tail.get(1..e)?;
+            let c = match ent {
+                "amp" => '&',
+                "lt" => '<',
+                "gt" => '>',
+                "quot" => '"',
+                "apos" => '\'',
+                "nbsp" => ' ',
+                "ndash" => '–',
+                "mdash" => '—',
+                "rsquo" => '’',
+                "lsquo" => '‘',
+                "rdquo" => '”',
+                "ldquo" => '“',
+                "hellip" => '…',
+                _ => {
+                    let num = ent.strip_prefix('#')?;
+                    let v = if let Some(h) = num.strip_prefix('x').or(num.strip_prefix('X')) {
+                        u32::from_str_radix(h, 16).ok()?
+                    } else {
+                        num.parse().ok()?
+                    };
+                    char::from_u32(v)?
+                }
+            };
+            Some((c, e + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = tail.get(len..).unwrap_or("");
+            }
+            None => {
+                out.push('&');
+                rest = tail.get(1..).unwrap_or("");
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A cheap upper estimate of the nesting depth: start tags minus end tags, running maximum.
+fn nesting_estimate(b: &[u8]) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut i = 0usize;
+    while let Some(p) = find(b, i, b'<') {
+        i = p + 1;
+        match b.get(i) {
+            Some(b'/') => depth = depth.saturating_sub(1),
+            Some(c) if c.is_ascii_alphabetic() => {
+                let (nb, nl, _) = tag_name(b, i);
+                if !is_void(&nb[..nl]) {
+                    depth += 1;
+                    max = max.max(depth);
+                }
+            }
+            _ => {}
+        }
+    }
+    max
+}
+
+fn attr_str(page: &str, r: (usize, usize)) -> &str {
+    page.get(r.0..r.1).unwrap_or("")
+}
+
+/// Runs the first pass: the reduced page and the head's metadata.
+pub(crate) fn strip(page: &str) -> (String, HeadInfo) {
+    let b = page.as_bytes();
+    let n = b.len();
+    let mut out = String::with_capacity(n / 3);
+    let mut head = HeadInfo::default();
+    let deep = nesting_estimate(b) > 4 * MAX_DEPTH;
+    let mut depth = 0usize;
+    let mut attrs: Vec<Attr> = Vec::with_capacity(16);
+    let mut i = 0usize; // scan position
+    let mut copy = 0usize; // start of text not yet copied
+    while let Some(lt) = find(b, i, b'<') {
+        let next = b.get(lt + 1).copied().unwrap_or(b' ');
+        if next == b'!' || next == b'?' {
+            out.push_str(page.get(copy..lt).unwrap_or(""));
+            let end = if b.get(lt..lt + 4) == Some(b"<!--") {
+                find_seq(b, lt + 4, b"-->").map_or(n, |e| e + 3)
+            } else {
+                find(b, lt, b'>').map_or(n, |e| e + 1)
+            };
+            i = end;
+            copy = end;
+            continue;
+        }
+        if next == b'/' {
+            let (nb, nl, after) = tag_name(b, lt + 2);
+            if nl == 0 {
+                i = lt + 1;
+                continue;
+            }
+            out.push_str(page.get(copy..lt).unwrap_or(""));
+            let end = find(b, after, b'>').map_or(n, |e| e + 1);
+            let name = &nb[..nl];
+            let emit = if deep {
+                let d = depth;
+                depth = depth.saturating_sub(1);
+                d <= MAX_DEPTH
+            } else {
+                true
+            };
+            if emit && !is_dropped_void(name) {
+                out.push_str("</");
+                out.push_str(std::str::from_utf8(name).unwrap_or("span"));
+                out.push('>');
+            }
+            i = end;
+            copy = end;
+            continue;
+        }
+        if !next.is_ascii_alphabetic() {
+            i = lt + 1;
+            continue;
+        }
+        out.push_str(page.get(copy..lt).unwrap_or(""));
+        let (nb, nl, after) = tag_name(b, lt + 1);
+        let name = &nb[..nl];
+        let (end, self_closing) = attributes(b, after, &mut attrs);
+        i = end;
+        copy = end;
+        let get = |key: &[u8]| -> Option<&str> {
+            attrs
+                .iter()
+                .find(|a| b[a.name.0..a.name.1].eq_ignore_ascii_case(key))
+                .map(|a| a.value.map_or("", |v| attr_str(page, v)))
+        };
+        if is_raw_text(name) {
+            let close = find_raw_end(b, end, name).unwrap_or(n);
+            let content = page.get(end..close).unwrap_or("");
+            if name == b"title" && head.title.is_none() {
+                let t = decode_entities(content.trim());
+                if !t.trim().is_empty() {
+                    head.title = Some(t.trim().to_string());
+                }
+            } else if name == b"script"
+                && get(b"type")
+                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
+            {
+                head.json_ld.push(content.to_string());
+            }
+            let after_close = if close < n {
+                find(b, close, b'>').map_or(n, |e| e + 1)
+            } else {
+                n
+            };
+            i = after_close;
+            copy = after_close;
+            continue;
+        }
+        match name {
+            b"meta" => {
+                let key = get(b"property")
+                    .or_else(|| get(b"name"))
+                    .or_else(|| get(b"itemprop"));
+                if let (Some(k), Some(v)) = (key, get(b"content")) {
+                    head.metas
+                        .push((k.to_ascii_lowercase(), decode_entities(v)));
+                }
+                continue;
+            }
+            b"link" => {
+                if get(b"rel").is_some_and(|r| r.eq_ignore_ascii_case("canonical"))
+                    && head.canonical.is_none()
+                {
+                    head.canonical = get(b"href").map(decode_entities);
+                }
+                continue;
+            }
+            b"html" if head.lang.is_none() => {
+                head.lang = get(b"lang")
+                    .filter(|l| !l.trim().is_empty())
+                    .map(|l| l.trim().to_string());
+            }
+            _ => {}
+        }
+        if is_dropped_void(name) {
+            continue;
+        }
+        let void = is_void(name) || self_closing;
+        let hidden = get(b"hidden").is_some()
+            || get(b"aria-hidden").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+            || get(b"style").is_some_and(|s| {
+                let s: Vec<u8> = s
+                    .bytes()
+                    .filter(|c| !c.is_ascii_whitespace())
+                    .map(|c| c.to_ascii_lowercase())
+                    .collect();
+                find_seq(&s, 0, b"display:none").is_some()
+                    || find_seq(&s, 0, b"visibility:hidden").is_some()
+            });
+        // Elements whose end tag may be left out are never skipped as hidden: the skip could
+        // run to the end of the page.
+        let optional_end = matches!(name, b"p" | b"li" | b"dt" | b"dd" | b"tr" | b"td" | b"th");
+        if (is_dropped(name) || (hidden && !optional_end)) && !void {
+            let e = skip_element(b, end, name);
+            i = e;
+            copy = e;
+            continue;
+        }
+        if deep && !void {
+            depth += 1;
+            if depth > MAX_DEPTH {
+                continue;
+            }
+        }
+        out.push('<');
+        out.push_str(std::str::from_utf8(name).unwrap_or("span"));
+        for a in &attrs {
+            let an = &b[a.name.0..a.name.1];
+            if is_kept_attr(&an.to_ascii_lowercase()) {
+                if let Some(v) = a.value {
+                    let v = attr_str(page, v);
+                    if !v.contains('"') {
+                        out.push(' ');
+                        out.push_str(attr_str(page, a.name));
+                        out.push_str("=\"");
+                        out.push_str(v);
+                        out.push('"');
+                    }
+                }
+            }
+        }
+        out.push('>');
+    }
+    out.push_str(page.get(copy..).unwrap_or(""));
+    (out, head)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drops_scripts_and_collects_head() {
+        let page = r#"<html lang="en"><head><title> A &amp; title </title>
+            <meta property="og:title" content="OG title">
+            <link rel="canonical" href="https://example.org/a">
+            <script type="application/ld+json">{"@type":"NewsArticle"}</script>
+            <script>var x = "<p>not text</p>";</script><style>p{}</style></head>
+            <body><!-- hi --><p class="lead" data-x='1>2'>Kept text.</p>
+            <div style="display: none">Hidden <div>inner</div> still hidden</div>
+            <svg><text>svg</text></svg><img src="a.png"><p>After &amp; <b>bold</b></p></body></html>"#;
+        let (html, head) = strip(page);
+        assert!(html.contains(r#"<p class="lead">Kept text.</p>"#), "{html}");
+        assert!(html.contains("<p>After &amp; <b>bold</b></p>"), "{html}");
+        for gone in [
+            "not text",
+            "p{}",
+            "hi",
+            "Hidden",
+            "still",
+            "svg",
+            "A &amp; title",
+            "img",
+        ] {
+            assert!(!html.contains(gone), "{gone} in {html}");
+        }
+        assert_eq!(head.title.as_deref(), Some("A & title"));
+        assert_eq!(head.lang.as_deref(), Some("en"));
+        assert_eq!(head.canonical.as_deref(), Some("https://example.org/a"));
+        assert_eq!(head.json_ld, vec![r#"{"@type":"NewsArticle"}"#.to_string()]);
+        assert!(head
+            .metas
+            .contains(&("og:title".to_string(), "OG title".to_string())));
+    }
+
+    #[test]
+    fn broken_markup_does_not_panic() {
+        for page in [
+            "<",
+            "<a",
+            "<a href=\"x",
+            "</",
+            "<!--",
+            "<script>",
+            "<p title='é",
+            "a < b > c",
+            "<div hidden>",
+            "<<>>",
+            "é<é>é</é>",
+        ] {
+            let _ = strip(page);
+        }
+        assert_eq!(strip("a < b").0, "a < b");
+    }
+
+    #[test]
+    fn entities() {
+        assert_eq!(
+            decode_entities("a &amp; b &#233; &#x41; &bogus; &"),
+            "a & b é A &bogus; &"
+        );
+    }
+}
