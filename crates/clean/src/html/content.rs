@@ -46,6 +46,8 @@ pub(crate) struct Block {
     pub class: Class,
     /// A heading that repeats the page title (the headline).
     pub is_title: bool,
+    /// A cut-off excerpt ("…" at the end): the teaser of another page.
+    pub teaser: bool,
 }
 
 /// jusText-style block class.
@@ -158,6 +160,7 @@ impl Builder {
             boiler: false,
             class: Class::Short,
             is_title: false,
+            teaser: words < 80 && (t.ends_with("...") || t.ends_with('…')),
         });
         self.cur.clear();
         self.cur_links = 0;
@@ -308,7 +311,7 @@ pub(crate) fn classify(blocks: &mut Blocks) {
         let long_prose = b.words >= 25 && b.punct >= 2;
         b.class = if ld > 0.6 || (ld > 0.5 && !long_prose) {
             Class::Bad
-        } else if matches!(b.kind, Kind::Heading(_)) {
+        } else if matches!(b.kind, Kind::Heading(_)) || b.teaser {
             Class::Short
         } else if (ld < 0.34 && (b.words >= 20 || (b.words >= 8 && prose)))
             || (long_prose && ld <= 0.6)
@@ -332,6 +335,9 @@ fn value(b: &Block) -> f32 {
     match b.class {
         Class::Good => b.chars as f32 * (1.0 - ld),
         Class::Short => -(2.0 + 0.05 * b.chars as f32 + b.link_chars as f32),
+        // A long paragraph whose links swallowed its words (hover cards, inline link
+        // lists) still sits inside the article: it must not split it in two.
+        Class::Bad if b.words >= 30 && b.punct >= 3 => -0.25 * b.chars as f32,
         Class::Bad => -(b.chars as f32),
     }
 }
@@ -522,6 +528,20 @@ pub(crate) fn select(tree: &Tree, blocks: &Blocks, main: Option<usize>) -> Vec<u
             !b.boiler && b.class != Class::Bad && !b.is_title
         })
         .collect();
+    // The article starts at its headline: a ticker or teaser list above it inside the main
+    // node goes, when most of the prose comes after the headline.
+    if let Some(tpos) = kept.iter().position(|&k| bl[k].is_title) {
+        let good = |ks: &[usize]| -> u64 {
+            ks.iter()
+                .filter(|&&k| bl[k].class == Class::Good)
+                .map(|&k| bl[k].chars as u64)
+                .sum()
+        };
+        let (before, after) = (good(&kept[..tpos]), good(&kept[tpos..]));
+        if before > 0 && after >= before {
+            kept.drain(..tpos);
+        }
+    }
     // Furniture inside the main node opens with a cue ("Related", "Read more", "Comments"):
     // drop the cue and what follows up to the next prose paragraph (list items, teasers and
     // short lines go with it), so in-article inserts go and trailing sections are cut.
