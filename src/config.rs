@@ -17,6 +17,8 @@ pub struct PipelineConfig {
     pub source: String,
     pub input: ReadConfig,
     pub run: RunConfig,
+    /// `[state]`: present means incremental (scheduled) runs; see `crate::incremental`.
+    pub state: Option<StateConfig>,
     pub stages: Vec<StageSpec>,
 }
 
@@ -45,6 +47,29 @@ impl Default for RunConfig {
             rejects: None,
             dropped: None,
             report: None,
+        }
+    }
+}
+
+/// The `[state]` section. Its presence turns `pith run` incremental: the export path is a
+/// directory of parts plus `manifest.json`, and inputs already done are skipped.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StateConfig {
+    /// The state directory; default `.pith` inside the output directory.
+    pub dir: Option<PathBuf>,
+    /// Commit (part, inputs done, dedupe state) after this many input files...
+    pub commit_every_files: usize,
+    /// ...or after this many input bytes (MiB), whichever comes first.
+    pub commit_every_mb: u64,
+}
+
+impl Default for StateConfig {
+    fn default() -> Self {
+        StateConfig {
+            dir: None,
+            commit_every_files: 16,
+            commit_every_mb: 256,
         }
     }
 }
@@ -83,6 +108,8 @@ struct RawConfig {
     input: ReadConfig,
     #[serde(default)]
     run: RunConfig,
+    #[serde(default)]
+    state: Option<StateConfig>,
     #[serde(default)]
     stage: Vec<toml::Spanned<toml::Table>>,
 }
@@ -144,6 +171,7 @@ impl PipelineConfig {
             source: name.to_string(),
             input: raw.input,
             run: raw.run,
+            state: raw.state,
             stages,
         })
     }

@@ -4,9 +4,11 @@
 //! `pith segment` and `pith export` run one stage each and compose with pipes through JSONL.
 
 mod config;
+mod incremental;
 mod log;
 mod pipeline;
 mod report;
+mod state;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -22,6 +24,8 @@ use crate::pipeline::{RunSettings, SideFiles, Source};
 /// Exit codes (a contract scripts rely on).
 const EXIT_OK: u8 = 0;
 const EXIT_FATAL: u8 = 1;
+/// Another run holds the state lock of an incremental run.
+const EXIT_LOCKED: u8 = 4;
 
 #[derive(Parser)]
 #[command(
@@ -62,8 +66,25 @@ enum Command {
         output: Option<PathBuf>,
         #[command(flatten)]
         input: InputFormat,
+        /// Incremental runs: forget the state and rebuild the output from scratch.
+        #[arg(long)]
+        full: bool,
+        /// Exit 1 instead of 3 when some inputs or records were rejected.
+        #[arg(long)]
+        fail_on_rejects: bool,
         #[command(flatten)]
         common: Common,
+    },
+    /// Show or manage the state of incremental runs (a config with a [state] section).
+    State {
+        #[command(subcommand)]
+        action: StateCmd,
+        /// The pipeline config that names the state.
+        #[arg(long, short = 'c', default_value = "pipeline.toml", global = true)]
+        config: PathBuf,
+        /// Use this output directory instead of the config's export path.
+        #[arg(long, short = 'o', global = true)]
+        output: Option<PathBuf>,
     },
     /// Extract the main text of pages and text dumps (JSONL out).
     Clean {
@@ -141,6 +162,23 @@ struct InputFormat {
     format: Option<pith_read::Format>,
 }
 
+#[derive(Subcommand)]
+enum StateCmd {
+    /// Inputs done, parts, totals and the run ledger.
+    Show {
+        /// As one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Forget inputs (files or directories) so the next run reads them again.
+    Forget {
+        #[arg(required = true)]
+        inputs: Vec<String>,
+    },
+    /// Delete files no committed state names and compact the database.
+    Gc,
+}
+
 /// Inputs and output of a single-stage command.
 #[derive(Args, Clone)]
 struct StageIo {
@@ -164,7 +202,11 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             log.error(&format!("{e:#}"));
-            ExitCode::from(EXIT_FATAL)
+            if e.downcast_ref::<state::Locked>().is_some() {
+                ExitCode::from(EXIT_LOCKED)
+            } else {
+                ExitCode::from(EXIT_FATAL)
+            }
         }
     }
 }
@@ -184,10 +226,41 @@ fn dispatch(cli: Cli) -> (Logger, Result<u8>) {
             inputs,
             output,
             input,
+            full,
+            fail_on_rejects,
             common,
         } => {
             let log = logger(&common, SummaryTo::Stdout);
-            let r = cmd_run(&config, inputs, output, input.format, &common, &log);
+            let r = cmd_run(&config, inputs, output, input.format, full, &common, &log);
+            let r = r.and_then(|code| {
+                if fail_on_rejects && code == 3 {
+                    bail!("some inputs or records were rejected (--fail-on-rejects)")
+                }
+                Ok(code)
+            });
+            (log, r)
+        }
+        Command::State {
+            action,
+            config,
+            output,
+        } => {
+            let log = Logger {
+                quiet: false,
+                format: LogFormat::Text,
+                summary_to: SummaryTo::Stdout,
+            };
+            let action = match action {
+                StateCmd::Show { json } => incremental::StateAction::Show { json },
+                StateCmd::Forget { inputs } => incremental::StateAction::Forget { inputs },
+                StateCmd::Gc => incremental::StateAction::Gc,
+            };
+            let r = PipelineConfig::load(&config).and_then(|mut cfg| {
+                if let (Some(out), Some(e)) = (output, cfg.first_export_mut()) {
+                    e.path = out;
+                }
+                incremental::state_command(&cfg, action, &log)
+            });
             (log, r)
         }
         Command::Check { config } => {
@@ -358,6 +431,7 @@ fn single_stage(
         source: format!("pith {name}"),
         input: read,
         run: config::RunConfig::default(),
+        state: None,
         stages,
     };
     let steps = pipeline::build(&cfg)?;
@@ -408,6 +482,7 @@ fn cmd_run(
     inputs: Vec<String>,
     output: Option<PathBuf>,
     format: Option<pith_read::Format>,
+    full: bool,
     common: &Common,
     log: &Logger,
 ) -> Result<u8> {
@@ -429,6 +504,16 @@ fn cmd_run(
             "{}: [input] paths is empty and no --input was given",
             cfg.source
         );
+    }
+    if incremental::is_incremental(&cfg) {
+        let opts = incremental::RunOptions {
+            full,
+            threads: common.threads.unwrap_or(cfg.run.threads),
+            command: std::env::args().collect::<Vec<_>>().join(" "),
+        };
+        return finish(incremental::run(cfg, &opts, log)?, log);
+    } else if full {
+        bail!("--full applies to incremental runs (a config with a [state] section)");
     }
     let steps = pipeline::build(&cfg)?;
     let mut side = cfg

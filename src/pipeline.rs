@@ -11,7 +11,7 @@ use anyhow::{anyhow, Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pith_core::{Document, DropReason, Reject, Stage, Verdict};
 use pith_export::{open_sink, ExportConfig, RecordWriter, Sink};
-use pith_read::{discover, FileReader, Item, ReadConfig};
+use pith_read::{discover, FileReader, InputFile, Item, ReadConfig};
 use serde::Serialize;
 
 use crate::config::{PipelineConfig, StageConfig};
@@ -62,6 +62,9 @@ pub fn build(cfg: &PipelineConfig) -> Result<Vec<Step>> {
 pub enum Source {
     Paths(Vec<String>),
     Stdin,
+    /// Files already discovered (an incremental run picks the ones to redo itself), with the
+    /// rejects discovery produced.
+    Files(Vec<InputFile>, Vec<Reject>),
 }
 
 /// Side files of a run.
@@ -99,10 +102,17 @@ pub struct RunSettings {
     pub config_name: String,
 }
 
-enum Msg {
-    Total { files: u64, bytes: u64 },
+pub(crate) enum Msg {
+    Total {
+        files: u64,
+        bytes: u64,
+    },
     FileStart(Arc<AtomicU64>),
-    FileDone(u64),
+    /// A file was read to its end: its index in the source's file list, and its bytes.
+    FileDone {
+        index: usize,
+        bytes: u64,
+    },
     Item(Item),
 }
 
@@ -114,180 +124,245 @@ struct Dropped<'a> {
     doc: &'a Document,
 }
 
-/// Runs the steps over the source. Returns the report; its `exit_code` is 0 or 3.
-pub fn execute(steps: Vec<Step>, settings: RunSettings) -> Result<RunReport> {
-    let started = Instant::now();
-    let mut report = RunReport {
+/// The steps of a run on their worker pool, each export step paired with its sink's index in
+/// an [`Outputs`].
+pub(crate) struct Flow {
+    steps: Vec<(Step, Option<usize>)>,
+    pool: rayon::ThreadPool,
+    pub threads: usize,
+}
+
+/// Where a batch's outcomes go: the corpus sinks, the rejects and the dropped files. A plain
+/// run has one set for the whole run; an incremental run opens a new set per part.
+#[derive(Default)]
+pub(crate) struct Outputs {
+    pub sinks: Vec<Box<dyn Sink>>,
+    pub rejects: Option<RecordWriter>,
+    pub dropped: Option<RecordWriter>,
+}
+
+impl Flow {
+    /// Starts the worker pool (0 threads = one per core).
+    pub fn new(steps: Vec<Step>, threads: usize) -> Result<(Flow, Vec<ExportConfig>)> {
+        let threads = if threads == 0 {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        } else {
+            threads
+        };
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|i| format!("pith-worker-{i}"))
+            .build()
+            .context("cannot start worker threads")?;
+        let mut exports = Vec::new();
+        let mut with_sink = Vec::new();
+        for step in steps {
+            match step {
+                Step::Export(cfg) => {
+                    exports.push(cfg.clone());
+                    with_sink.push((Step::Export(cfg), Some(exports.len() - 1)));
+                }
+                s => with_sink.push((s, None)),
+            }
+        }
+        Ok((
+            Flow {
+                steps: with_sink,
+                pool,
+                threads,
+            },
+            exports,
+        ))
+    }
+
+    /// The stages, in order (for checkpoints and `finish`).
+    pub fn stages(&self) -> impl Iterator<Item = &dyn Stage> {
+        self.steps.iter().filter_map(|(s, _)| match s {
+            Step::Stage(st) => Some(st.as_ref()),
+            Step::Export(_) => None,
+        })
+    }
+
+    /// Runs one batch through every step, writing each document's outcome exactly once.
+    pub fn process(
+        &self,
+        batch: Vec<Document>,
+        report: &mut RunReport,
+        out: &mut Outputs,
+        log: &Logger,
+    ) -> Result<()> {
+        report.documents.read += batch.len() as u64;
+        let mut docs = batch;
+        for (step, sink) in &self.steps {
+            match step {
+                Step::Stage(stage) => {
+                    let verdicts = self
+                        .pool
+                        .install(|| stage.process_batch(std::mem::take(&mut docs)));
+                    for v in verdicts {
+                        match v {
+                            Verdict::Keep(d) => docs.push(d),
+                            Verdict::Drop(d, reason) => {
+                                report.add_drop(&reason.stage, &reason.reason);
+                                if let Some(w) = out.dropped.as_mut() {
+                                    w.write(&Dropped {
+                                        dropped: &reason,
+                                        doc: &d,
+                                    })
+                                    .map_err(|e| anyhow!("{e:#}"))?;
+                                }
+                            }
+                            Verdict::Reject(r) => {
+                                report.documents.rejected += 1;
+                                reject(&r, report, out, log)?;
+                            }
+                        }
+                    }
+                }
+                Step::Export(_) => {
+                    let idx = sink.expect("export steps always have a sink");
+                    let sink = out
+                        .sinks
+                        .get_mut(idx)
+                        .ok_or_else(|| anyhow!("export {idx} has no open sink"))?;
+                    for d in &docs {
+                        sink.write(d).map_err(|e| anyhow!("{e:#}"))?;
+                    }
+                }
+            }
+        }
+        report.documents.written += docs.len() as u64;
+        Ok(())
+    }
+}
+
+/// Logs, counts and keeps one reject.
+pub(crate) fn reject(
+    r: &Reject,
+    report: &mut RunReport,
+    out: &mut Outputs,
+    log: &Logger,
+) -> Result<()> {
+    log.reject(r);
+    report.add_reject(r);
+    if let Some(w) = out.rejects.as_mut() {
+        w.write(r).map_err(|e| anyhow!("{e:#}"))?;
+    }
+    Ok(())
+}
+
+/// A progress bar on an interactive stderr, none under cron.
+pub(crate) fn progress_bar(log: &Logger) -> Result<Option<ProgressBar>> {
+    if !log.wants_progress() {
+        return Ok(None);
+    }
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} {elapsed_precise} [{wide_bar}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} ETA {eta} {msg}",
+        )
+        .map_err(|e| anyhow!("progress template: {e}"))?
+        .progress_chars("=> "),
+    );
+    Ok(Some(bar))
+}
+
+/// A fresh report for a run.
+pub(crate) fn new_report(settings: &RunSettings, threads: usize) -> RunReport {
+    RunReport {
         pith_version: env!("CARGO_PKG_VERSION"),
         command: settings.command.clone(),
         config: settings.config_name.clone(),
         started_at: rfc3339(SystemTime::now()),
+        threads,
         ..RunReport::default()
-    };
-    let threads = if settings.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        settings.threads
-    };
-    report.threads = threads;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .thread_name(|i| format!("pith-worker-{i}"))
-        .build()
-        .context("cannot start worker threads")?;
+    }
+}
+
+/// Documents per batch are also capped by bytes, so a batch of huge pages stays bounded.
+pub(crate) const BATCH_BYTES: usize = 64 << 20;
+
+/// Runs the steps over the source. Returns the report; its `exit_code` is 0 or 3.
+pub fn execute(steps: Vec<Step>, settings: RunSettings) -> Result<RunReport> {
+    let started = Instant::now();
+    let (flow, exports) = Flow::new(steps, settings.threads)?;
+    let mut report = new_report(&settings, flow.threads);
 
     // Open every output first: an unwritable output fails the run before any data is read.
-    let mut sinks: Vec<Box<dyn Sink>> = Vec::new();
-    let mut steps_with_sink: Vec<(Step, Option<usize>)> = Vec::new();
-    for step in steps {
-        match step {
-            Step::Export(cfg) => {
-                let sink = open_sink(&cfg).map_err(|e| anyhow!("{e:#}"))?;
-                sinks.push(sink);
-                steps_with_sink.push((Step::Export(cfg), Some(sinks.len() - 1)));
-            }
-            s => steps_with_sink.push((s, None)),
-        }
+    let mut out = Outputs::default();
+    for cfg in &exports {
+        out.sinks
+            .push(open_sink(cfg).map_err(|e| anyhow!("{e:#}"))?);
     }
-    let mut rejects_out = match &settings.side.rejects {
-        Some(p) => Some(RecordWriter::create(p).map_err(|e| anyhow!("{e:#}"))?),
-        None => None,
-    };
-    let mut dropped_out = match &settings.side.dropped {
-        Some(p) => Some(RecordWriter::create(p).map_err(|e| anyhow!("{e:#}"))?),
-        None => None,
-    };
+    if let Some(p) = &settings.side.rejects {
+        out.rejects = Some(RecordWriter::create(p).map_err(|e| anyhow!("{e:#}"))?);
+    }
+    if let Some(p) = &settings.side.dropped {
+        out.dropped = Some(RecordWriter::create(p).map_err(|e| anyhow!("{e:#}"))?);
+    }
 
     let batch_size = settings.batch_size.max(1);
     let rx = spawn_reader(settings.source.clone(), settings.read.clone(), batch_size);
-    let progress = if settings.log.wants_progress() {
-        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{spinner} {elapsed_precise} [{wide_bar}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} ETA {eta} {msg}",
-            )
-            .map_err(|e| anyhow!("progress template: {e}"))?
-            .progress_chars("=> "),
-        );
-        Some(bar)
-    } else {
-        None
-    };
+    let progress = progress_bar(&settings.log)?;
 
     let mut done_bytes = 0u64;
     let mut current: Option<Arc<AtomicU64>> = None;
     let mut batch: Vec<Document> = Vec::with_capacity(batch_size);
     let mut batch_bytes = 0usize;
-    const BATCH_BYTES: usize = 64 << 20;
+    let log = &settings.log;
 
-    {
-        let mut handle_reject = |r: &Reject, report: &mut RunReport| -> Result<()> {
-            settings.log.reject(r);
-            report.add_reject(r);
-            if let Some(w) = rejects_out.as_mut() {
-                w.write(r).map_err(|e| anyhow!("{e:#}"))?;
-            }
-            Ok(())
-        };
-
-        let mut process = |batch: Vec<Document>,
-                           report: &mut RunReport,
-                           handle_reject: &mut dyn FnMut(&Reject, &mut RunReport) -> Result<()>|
-         -> Result<()> {
-            report.documents.read += batch.len() as u64;
-            let mut docs = batch;
-            for (step, sink) in &steps_with_sink {
-                match step {
-                    Step::Stage(stage) => {
-                        let verdicts =
-                            pool.install(|| stage.process_batch(std::mem::take(&mut docs)));
-                        for v in verdicts {
-                            match v {
-                                Verdict::Keep(d) => docs.push(d),
-                                Verdict::Drop(d, reason) => {
-                                    report.add_drop(&reason.stage, &reason.reason);
-                                    if let Some(w) = dropped_out.as_mut() {
-                                        w.write(&Dropped {
-                                            dropped: &reason,
-                                            doc: &d,
-                                        })
-                                        .map_err(|e| anyhow!("{e:#}"))?;
-                                    }
-                                }
-                                Verdict::Reject(r) => {
-                                    report.documents.rejected += 1;
-                                    handle_reject(&r, report)?;
-                                }
-                            }
-                        }
-                    }
-                    Step::Export(_) => {
-                        let idx = sink.expect("export steps always have a sink");
-                        for d in &docs {
-                            sinks[idx].write(d).map_err(|e| anyhow!("{e:#}"))?;
-                        }
-                    }
+    for msg in rx {
+        match msg {
+            Msg::Total { files, bytes } => {
+                report.inputs.files = files;
+                report.inputs.bytes = bytes;
+                if let Some(p) = &progress {
+                    p.set_length(bytes);
                 }
             }
-            report.documents.written += docs.len() as u64;
-            Ok(())
-        };
-
-        for msg in rx {
-            match msg {
-                Msg::Total { files, bytes } => {
-                    report.inputs.files = files;
-                    report.inputs.bytes = bytes;
+            Msg::FileStart(counter) => current = Some(counter),
+            Msg::FileDone { bytes, .. } => {
+                done_bytes += bytes;
+                current = None;
+            }
+            Msg::Item(Item::Skip(reason)) => {
+                *report.skipped.entry(reason.to_string()).or_default() += 1;
+            }
+            Msg::Item(Item::Reject(r)) => reject(&r, &mut report, &mut out, log)?,
+            Msg::Item(Item::Doc(doc)) => {
+                batch_bytes += doc.content_len();
+                batch.push(*doc);
+                if batch.len() >= batch_size || batch_bytes >= BATCH_BYTES {
+                    flow.process(std::mem::take(&mut batch), &mut report, &mut out, log)?;
+                    batch_bytes = 0;
                     if let Some(p) = &progress {
-                        p.set_length(bytes);
-                    }
-                }
-                Msg::FileStart(counter) => current = Some(counter),
-                Msg::FileDone(bytes) => {
-                    done_bytes += bytes;
-                    current = None;
-                }
-                Msg::Item(Item::Skip(reason)) => {
-                    *report.skipped.entry(reason.to_string()).or_default() += 1;
-                }
-                Msg::Item(Item::Reject(r)) => handle_reject(&r, &mut report)?,
-                Msg::Item(Item::Doc(doc)) => {
-                    batch_bytes += doc.content_len();
-                    batch.push(*doc);
-                    if batch.len() >= batch_size || batch_bytes >= BATCH_BYTES {
-                        process(std::mem::take(&mut batch), &mut report, &mut handle_reject)?;
-                        batch_bytes = 0;
-                        if let Some(p) = &progress {
-                            let cur = current.as_ref().map_or(0, |c| c.load(Ordering::Relaxed));
-                            p.set_position(done_bytes + cur);
-                            p.set_message(format!("{} docs", report.documents.read));
-                        }
+                        let cur = current.as_ref().map_or(0, |c| c.load(Ordering::Relaxed));
+                        p.set_position(done_bytes + cur);
+                        p.set_message(format!("{} docs", report.documents.read));
                     }
                 }
             }
         }
-        if !batch.is_empty() {
-            process(std::mem::take(&mut batch), &mut report, &mut handle_reject)?;
-        }
     }
-    for (step, _) in &steps_with_sink {
-        if let Step::Stage(s) = step {
-            s.finish()
-                .map_err(|e| anyhow!("stage {}: {e:#}", s.name()))?;
-        }
+    if !batch.is_empty() {
+        flow.process(std::mem::take(&mut batch), &mut report, &mut out, log)?;
     }
-    for sink in sinks {
+    for s in flow.stages() {
+        s.finish()
+            .map_err(|e| anyhow!("stage {}: {e:#}", s.name()))?;
+    }
+    for sink in out.sinks {
         let summary = sink.finish().map_err(|e| anyhow!("{e:#}"))?;
         report.bytes_out += summary.bytes;
         report.outputs.push(summary);
     }
-    if let Some(w) = rejects_out {
+    if let Some(w) = out.rejects {
         report
             .side_files
             .insert("rejects".into(), w.path().display().to_string());
         w.commit().map_err(|e| anyhow!("{e:#}"))?;
     }
-    if let Some(w) = dropped_out {
+    if let Some(w) = out.dropped {
         report
             .side_files
             .insert("dropped".into(), w.path().display().to_string());
@@ -304,24 +379,30 @@ pub fn execute(steps: Vec<Step>, settings: RunSettings) -> Result<RunReport> {
         report
             .side_files
             .insert("report".into(), path.display().to_string());
-        let mut f = pith_export::AtomicFile::create(path).map_err(|e| anyhow!("{e:#}"))?;
-        let json = serde_json::to_vec_pretty(&report).context("cannot serialise the report")?;
-        f.write_all(&json).map_err(|e| anyhow!("{e:#}"))?;
-        f.write_all(b"\n").map_err(|e| anyhow!("{e:#}"))?;
-        f.commit().map_err(|e| anyhow!("{e:#}"))?;
+        write_json(path, &report)?;
     }
     Ok(report)
 }
 
+/// Writes a value as pretty JSON, atomically (tmp, fsync, rename).
+pub(crate) fn write_json<T: Serialize>(path: &std::path::Path, value: &T) -> Result<()> {
+    let mut f = pith_export::AtomicFile::create(path).map_err(|e| anyhow!("{e:#}"))?;
+    let json = serde_json::to_vec_pretty(value).context("cannot serialise JSON")?;
+    f.write_all(&json).map_err(|e| anyhow!("{e:#}"))?;
+    f.write_all(b"\n").map_err(|e| anyhow!("{e:#}"))?;
+    f.commit().map_err(|e| anyhow!("{e:#}"))?;
+    Ok(())
+}
+
 /// Discovers and reads inputs on a thread of its own, sending items in input order. The channel
 /// is bounded, so reading never runs more than about one batch ahead of processing.
-fn spawn_reader(source: Source, read: ReadConfig, batch_size: usize) -> Receiver<Msg> {
+pub(crate) fn spawn_reader(source: Source, read: ReadConfig, batch_size: usize) -> Receiver<Msg> {
     let (tx, rx) = sync_channel::<Msg>(batch_size);
     std::thread::Builder::new()
         .name("pith-reader".into())
         .spawn(move || {
             let send = |m: Msg| tx.send(m).is_ok();
-            match source {
+            let (files, rejects) = match source {
                 Source::Stdin => {
                     let reader = FileReader::stdin(&read);
                     if !send(Msg::Total { files: 1, bytes: 0 })
@@ -335,37 +416,43 @@ fn spawn_reader(source: Source, read: ReadConfig, batch_size: usize) -> Receiver
                             return;
                         }
                     }
-                    send(Msg::FileDone(counter.load(Ordering::Relaxed)));
+                    send(Msg::FileDone {
+                        index: 0,
+                        bytes: counter.load(Ordering::Relaxed),
+                    });
+                    return;
                 }
-                Source::Paths(paths) => {
-                    let (files, rejects) = discover(&paths);
-                    let total: u64 = files.iter().map(|f| f.size).sum();
-                    if !send(Msg::Total {
-                        files: files.len() as u64,
-                        bytes: total,
-                    }) {
+                Source::Paths(paths) => discover(&paths),
+                Source::Files(files, rejects) => (files, rejects),
+            };
+            let total: u64 = files.iter().map(|f| f.size).sum();
+            if !send(Msg::Total {
+                files: files.len() as u64,
+                bytes: total,
+            }) {
+                return;
+            }
+            for r in rejects {
+                if !send(Msg::Item(Item::Reject(Box::new(r)))) {
+                    return;
+                }
+            }
+            for (index, file) in files.iter().enumerate() {
+                let reader = FileReader::open(file, &read);
+                let counter = reader.bytes_counter();
+                if !send(Msg::FileStart(Arc::clone(&counter))) {
+                    return;
+                }
+                for item in reader {
+                    if !send(Msg::Item(item)) {
                         return;
                     }
-                    for r in rejects {
-                        if !send(Msg::Item(Item::Reject(Box::new(r)))) {
-                            return;
-                        }
-                    }
-                    for file in &files {
-                        let reader = FileReader::open(file, &read);
-                        let counter = reader.bytes_counter();
-                        if !send(Msg::FileStart(Arc::clone(&counter))) {
-                            return;
-                        }
-                        for item in reader {
-                            if !send(Msg::Item(item)) {
-                                return;
-                            }
-                        }
-                        if !send(Msg::FileDone(counter.load(Ordering::Relaxed))) {
-                            return;
-                        }
-                    }
+                }
+                if !send(Msg::FileDone {
+                    index,
+                    bytes: counter.load(Ordering::Relaxed),
+                }) {
+                    return;
                 }
             }
         })

@@ -4,4 +4,6 @@ mod common;
 
 mod bad_input;
 mod cli;
+mod incremental;
+mod kill;
 mod pipeline;

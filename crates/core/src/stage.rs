@@ -116,4 +116,12 @@ pub trait Stage: Send + Sync {
     fn finish(&self) -> Result<(), Error> {
         Ok(())
     }
+
+    /// Saves what a later run needs to go on from here, mid-run: an incremental run calls it at
+    /// each commit point (after the documents so far are written), possibly many times. The
+    /// default calls [`Stage::finish`], which is right for a stage whose `finish` only saves
+    /// state (as dedupe's does); a stage whose `finish` does more overrides this.
+    fn checkpoint(&self) -> Result<(), Error> {
+        self.finish()
+    }
 }
