@@ -28,6 +28,43 @@ struct Doc {
     rows: Vec<(Vec<f32>, f32)>,
 }
 
+/// A training row: features, label, sample weight.
+type Row<'a> = (&'a [f32], f32, f64);
+
+/// Sample weight of a line from its ln(1 + units) feature: the F1 is over tokens.
+fn sample_weight(log_units: f32, wpow: f64) -> f64 {
+    f64::from(log_units).exp().powf(wpow)
+}
+
+/// Trains both stages on `docs`: stage 1 on the line features, stage 2 on the stacked
+/// first-stage scores (`stage2`). Returns the stage-1 and stage-2 weights.
+fn train_stages(docs: &[&Doc], l2: f64, wpow: f64, stage2: bool) -> (Vec<f64>, Vec<f64>) {
+    let dim = text::feature_names().len();
+    let rows: Vec<Row> = docs
+        .iter()
+        .flat_map(|d| d.rows.iter())
+        .map(|(x, y)| (x.as_slice(), *y, sample_weight(x[1], wpow)))
+        .collect();
+    let w1 = train(&rows, dim, l2);
+    if !stage2 {
+        return (w1, Vec::new());
+    }
+    let m1 = model_of(&w1, &[], BlockParams::default());
+    let mut data2: Vec<(Vec<f32>, f32, f64)> = Vec::new();
+    for d in docs {
+        let x2 = text::stage2_features(&d.dump, &m1);
+        for (x, (x1, y)) in x2.into_iter().zip(&d.rows) {
+            data2.push((x, *y, sample_weight(x1[1], wpow)));
+        }
+    }
+    let rows2: Vec<Row> = data2
+        .iter()
+        .map(|(x, y, w)| (x.as_slice(), *y, *w))
+        .collect();
+    let w2 = train(&rows2, text::stage2_names().len(), l2);
+    (w1, w2)
+}
+
 fn norm(s: &str) -> String {
     let mut out = String::from(" ");
     for t in score::tokens(s) {
@@ -71,15 +108,13 @@ fn label_doc(dump: &str, gold: &str) -> Vec<(Vec<f32>, f32)> {
         .collect()
 }
 
-/// L2-penalised logistic regression by Newton's method.
-fn train(rows: &[&(Vec<f32>, f32)], dim: usize, l2: f64, wpow: f64) -> Vec<f64> {
+/// L2-penalised, sample-weighted logistic regression by Newton's method (IRLS).
+fn train(rows: &[Row], dim: usize, l2: f64) -> Vec<f64> {
     let mut w = vec![0f64; dim];
     for _ in 0..25 {
         let mut grad = vec![0f64; dim];
         let mut hess = vec![vec![0f64; dim]; dim];
-        for (x, y) in rows {
-            // x[1] is ln(1 + units).
-            let sw = f64::from(x[1]).exp().powf(wpow);
+        for (x, y, sw) in rows {
             let z: f64 = w.iter().zip(x.iter()).map(|(a, b)| a * f64::from(*b)).sum();
             let p = 1.0 / (1.0 + (-z).exp());
             let r = sw * (p - f64::from(*y));
@@ -152,19 +187,21 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Vec<f64> {
     x
 }
 
-fn model_of(w: &[f64], params: BlockParams) -> LineModel {
+fn model_of(w: &[f64], w2: &[f64], params: BlockParams) -> LineModel {
     let w32: Vec<f32> = w.iter().map(|v| *v as f32).collect();
-    LineModel::from_weights(&w32, params).expect("weights have the feature count")
+    let w2_32: Vec<f32> = w2.iter().map(|v| *v as f32).collect();
+    LineModel::from_weights(&w32, &w2_32, params).expect("weights have the feature counts")
 }
 
 /// Grid search of the block parameters for fixed weights, on `docs`.
-fn fit_params(docs: &[&Doc], w: &[f64]) -> (LineModel, f64) {
+fn fit_params(docs: &[&Doc], (w, w2): &(Vec<f64>, Vec<f64>)) -> (LineModel, f64) {
     let mut best: Option<(LineModel, f64)> = None;
     for pivot in [0.2f32, 0.3, 0.4] {
         for line_base in [2f32, 5.0, 10.0] {
             for in_block_min in [0.05f32, 0.1, 0.2] {
                 let m = model_of(
                     w,
+                    w2,
                     BlockParams {
                         pivot,
                         line_base,
@@ -214,11 +251,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut cv = false;
     let mut l2 = 1.0f64;
     let mut wpow = 0.5f64;
+    let mut stage2 = true;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--out" => out = it.next().map(PathBuf::from),
             "--cv" => cv = true,
+            "--no-stage2" => stage2 = false,
             "--weight-power" => wpow = it.next().and_then(|v| v.parse().ok()).unwrap_or(wpow),
             "--l2" => l2 = it.next().and_then(|v| v.parse().ok()).unwrap_or(l2),
             other => dir = PathBuf::from(other),
@@ -239,19 +278,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         });
     }
     docs.sort_by(|a, b| a.id.cmp(&b.id));
-    let dim = text::feature_names().len();
-    let all: Vec<&(Vec<f32>, f32)> = docs.iter().flat_map(|d| d.rows.iter()).collect();
-    let pos = all.iter().filter(|r| r.1 > 0.5).count();
-    eprintln!("{} docs, {} lines, {} content", docs.len(), all.len(), pos);
+    let lines: usize = docs.iter().map(|d| d.rows.len()).sum();
+    let pos = docs
+        .iter()
+        .flat_map(|d| d.rows.iter())
+        .filter(|r| r.1 > 0.5)
+        .count();
+    eprintln!("{} docs, {lines} lines, {pos} content", docs.len());
     if cv {
         let halves: [Vec<&Doc>; 2] = [
             docs.iter().step_by(2).collect(),
             docs.iter().skip(1).step_by(2).collect(),
         ];
         for k in 0..2 {
-            let train_rows: Vec<&(Vec<f32>, f32)> =
-                halves[k].iter().flat_map(|d| d.rows.iter()).collect();
-            let w = train(&train_rows, dim, l2, wpow);
+            let w = train_stages(&halves[k], l2, wpow, stage2);
             let (m, f_train) = fit_params(&halves[k], &w);
             println!(
                 "cv: train half {k} ({} docs): F1 train {:.4}, held-out half {:.4}  {:?}",
@@ -262,14 +302,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             );
         }
     }
-    let w = train(&all, dim, l2, wpow);
     let refs: Vec<&Doc> = docs.iter().collect();
+    let w = train_stages(&refs, l2, wpow, stage2);
     let (m, f) = fit_params(&refs, &w);
     println!(
         "full fit: F1 {f:.4} (no title, dev gold policy)  {:?}",
         m.params
     );
-    for (n, v) in text::feature_names().iter().zip(&w) {
+    for (n, v) in text::feature_names()
+        .iter()
+        .chain(text::stage2_names())
+        .zip(w.0.iter().chain(&w.1))
+    {
         eprintln!("{n:>20} {v:+.3}");
     }
     if let Some(path) = out {

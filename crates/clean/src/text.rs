@@ -181,6 +181,10 @@ impl Why {
 const UNITS_CAP: f32 = 60.0;
 /// Weight of a line that a rule dropped (it neither ends nor feeds a block much).
 const RULE_DROPPED_WEIGHT: f32 = -1.0;
+/// The story under a body title must start within this many lines of it.
+const HEADING_START_REACH: usize = 25;
+/// A block under the body title wins over a heavier one elsewhere down to this share of its sum.
+const HEADING_BLOCK_SHARE: f32 = 0.5;
 /// How far (in lines) an inline box reaches: story before it, short lines in it.
 const INLINE_BOX_REACH: usize = 8;
 /// Weight of a furniture heading.
@@ -301,7 +305,28 @@ fn run(
             _ => RULE_DROPPED_WEIGHT,
         }
     };
-    let mut block = max_segment(0, n, &weight).map(|(_, s, e)| (s, e));
+    // When the body repeats the page title, the story usually starts under that heading: a
+    // block starting there is preferred unless one elsewhere is much heavier.
+    let global = max_segment(0, n, &weight, n);
+    let after_heading = title
+        .as_ref()
+        .filter(|t| t.index > t.page_title_index)
+        .and_then(|t| max_segment(t.index + 1, n, &weight, t.index + 1 + HEADING_START_REACH))
+        .filter(|&(sum, s, e)| {
+            let mass: f32 = (s..=e)
+                .filter(|&k| why[k] == Why::Undecided && p[k] >= bp.pivot)
+                .map(|k| lines[k].units)
+                .sum();
+            mass >= MIN_ARTICLE_UNITS
+                && global.is_none_or(|(g, _, _)| sum >= HEADING_BLOCK_SHARE * g)
+        });
+    let mut block = after_heading.or(global).map(|(_, s, e)| (s, e));
+    // Nothing before the body title belongs to the story.
+    if let (Some((s, e)), Some(t)) = (block, title.as_ref()) {
+        if t.index > t.page_title_index && s < t.index && t.index < e {
+            block = Some((t.index + 1, e));
+        }
+    }
     if let Some((mut s, mut e)) = block {
         let mut mass = 0f32;
         let mut k = s;
@@ -331,7 +356,7 @@ fn run(
             k += 1;
         }
         block = if s <= e {
-            max_segment(s, e + 1, &weight).map(|(_, s, e)| (s, e))
+            max_segment(s, e + 1, &weight, e + 1).map(|(_, s, e)| (s, e))
         } else {
             None
         };
@@ -416,15 +441,21 @@ fn run(
     )
 }
 
-/// Maximum-sum contiguous run of `weight(k)` for `k` in `a..b` (Kadane's algorithm); returns
-/// the sum and the first and last index, or `None` when no run has a positive sum.
-fn max_segment(a: usize, b: usize, weight: &impl Fn(usize) -> f32) -> Option<(f32, usize, usize)> {
+/// Maximum-sum contiguous run of `weight(k)` for `k` in `a..b` that starts before
+/// `start_before` (Kadane's algorithm); returns the sum and the first and last index, or `None`
+/// when no run has a positive sum.
+fn max_segment(
+    a: usize,
+    b: usize,
+    weight: &impl Fn(usize) -> f32,
+    start_before: usize,
+) -> Option<(f32, usize, usize)> {
     let mut best: Option<(f32, usize, usize)> = None;
     let mut cur = 0f32;
     let mut cur_start = a;
     for k in a..b {
         let w = weight(k);
-        if cur <= 0.0 {
+        if cur <= 0.0 && k < start_before {
             cur = w;
             cur_start = k;
         } else {
@@ -464,7 +495,7 @@ fn find_title(lines: &[Line<'_>]) -> Option<Title> {
         .iter()
         .enumerate()
         .take(3)
-        .find(|(_, l)| title_like(l) && !l.terminal)?;
+        .find(|(k, l)| title_like(l) && (*k == 0 || !l.terminal))?;
     let key0 = lexicon::heading_key(first.text);
     if key0.is_empty() {
         return None;
@@ -677,7 +708,7 @@ fn prepare<'a>(dump: &'a str, model: &LineModel) -> Option<Prepared<'a>> {
         .unwrap_or_default();
     let ctx = features::context_features(&lines, &title_words, title.as_ref().map(|t| t.index));
     let mut x = [0f32; N_FEATURES];
-    let p = lines
+    let mut p: Vec<f32> = lines
         .iter()
         .zip(&ctx)
         .map(|(l, c)| {
@@ -685,6 +716,12 @@ fn prepare<'a>(dump: &'a str, model: &LineModel) -> Option<Prepared<'a>> {
             model::probability(&x, model)
         })
         .collect();
+    if model.has_stage2() {
+        p = features::stage2_vectors(&lines, &p)
+            .iter()
+            .map(|x2| model::probability2(x2, model))
+            .collect();
+    }
     Some(Prepared {
         lines,
         title,
@@ -709,6 +746,27 @@ pub fn line_features(dump: &str) -> Vec<(usize, String, Vec<f32>)> {
             (l.no, l.text.to_string(), x.to_vec())
         })
         .collect()
+}
+
+/// Second-stage feature vectors of every non-blank line under the first stage of `model` (for
+/// the training example). Not a stable API.
+#[doc(hidden)]
+pub fn stage2_features(dump: &str, model: &LineModel) -> Vec<Vec<f32>> {
+    let first_stage = LineModel::from_weights(&model.stage1_weights(), &[], model.params)
+        .expect("stage-1 weights have the feature count");
+    let Some(prep) = prepare(dump, &first_stage) else {
+        return Vec::new();
+    };
+    features::stage2_vectors(&prep.lines, &prep.p)
+        .iter()
+        .map(|v| v.to_vec())
+        .collect()
+}
+
+/// Names of the second-stage features.
+#[doc(hidden)]
+pub fn stage2_names() -> &'static [&'static str] {
+    features::STAGE2_NAMES
 }
 
 /// Names of the features in [`line_features`] vectors.

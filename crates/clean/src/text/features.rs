@@ -597,6 +597,80 @@ pub fn vector(line: &Line<'_>, ctx: &Context, out: &mut [f32; N_FEATURES]) {
     out.copy_from_slice(&v);
 }
 
+/// Names of the second-stage features: the first stage's score of the line and of its
+/// neighbours (stacking), so that a line inside a run of content is read as content.
+pub const STAGE2_NAMES: &[&str] = &[
+    "s2.bias",
+    "s2.logit",
+    "s2.prev",
+    "s2.next",
+    "s2.mean3",
+    "s2.mean8",
+    "s2.max_before",
+    "s2.max_after",
+    "s2.short",
+    "s2.long",
+    "s2.terminal",
+    "s2.list_marker",
+];
+
+/// Number of second-stage features.
+pub const N_STAGE2: usize = STAGE2_NAMES.len();
+
+/// Second-stage vectors of all lines from their first-stage probabilities `p1`.
+pub fn stage2_vectors(lines: &[Line<'_>], p1: &[f32]) -> Vec<[f32; N_STAGE2]> {
+    let n = lines.len();
+    let b = |x: bool| if x { 1.0 } else { 0.0 };
+    // Prefix sums of p1 * units and units for the length-weighted window mean.
+    let mut pw = vec![0f32; n + 1];
+    let mut uw = vec![0f32; n + 1];
+    let mut ps = vec![0f32; n + 1];
+    for k in 0..n {
+        let u = lines[k].units.min(60.0) + 1.0;
+        pw[k + 1] = pw[k] + p1[k] * u;
+        uw[k + 1] = uw[k] + u;
+        ps[k + 1] = ps[k] + p1[k];
+    }
+    (0..n)
+        .map(|k| {
+            let l = &lines[k];
+            let p = p1[k].clamp(1e-4, 1.0 - 1e-4);
+            let lo3 = k.saturating_sub(3);
+            let hi3 = (k + 4).min(n);
+            let c3 = (hi3 - lo3 - 1).max(1) as f32;
+            let mean3 = (ps[hi3] - ps[lo3] - p1[k]) / c3;
+            let lo8 = k.saturating_sub(8);
+            let hi8 = (k + 9).min(n);
+            let u8 = uw[hi8] - uw[lo8] - (l.units.min(60.0) + 1.0);
+            let mean8 = if u8 > 0.0 {
+                (pw[hi8] - pw[lo8] - p1[k] * (l.units.min(60.0) + 1.0)) / u8
+            } else {
+                0.0
+            };
+            let long_max = |range: std::ops::Range<usize>| {
+                range
+                    .filter(|&j| lines[j].is_long())
+                    .map(|j| p1[j])
+                    .fold(0f32, f32::max)
+            };
+            [
+                1.0,
+                (p / (1.0 - p)).ln().clamp(-8.0, 8.0) / 4.0,
+                if k > 0 { p1[k - 1] } else { 0.0 },
+                if k + 1 < n { p1[k + 1] } else { 0.0 },
+                mean3,
+                mean8,
+                long_max(k.saturating_sub(5)..k),
+                long_max(k + 1..(k + 6).min(n)),
+                b(l.units <= 3.0),
+                b(l.is_long()),
+                b(l.terminal),
+                b(l.list_marker),
+            ]
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@
 
 use std::sync::LazyLock;
 
-use super::features::{FEATURE_NAMES, N_FEATURES};
+use super::features::{FEATURE_NAMES, N_FEATURES, N_STAGE2, STAGE2_NAMES};
 
 const WEIGHTS_FILE: &str = include_str!("../../models/text_lines.lr");
 
@@ -31,12 +31,13 @@ impl Default for BlockParams {
     }
 }
 
-type Parsed = ([f32; N_FEATURES], BlockParams);
+type Parsed = ([f32; N_FEATURES], [f32; N_STAGE2], BlockParams);
 
 /// Parsed weights, in feature order, and block parameters; unknown names are an error found by
 /// the tests.
 pub(crate) fn parse(text: &str) -> Result<Parsed, String> {
     let mut w = [0f32; N_FEATURES];
+    let mut w2 = [0f32; N_STAGE2];
     let mut params = BlockParams::default();
     for (n, line) in text.lines().enumerate() {
         let line = line.trim();
@@ -59,6 +60,12 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, String> {
             }
             continue;
         }
+        if let Some(idx) = STAGE2_NAMES.iter().position(|f| *f == name) {
+            w2[idx] = value
+                .parse()
+                .map_err(|_| format!("line {}: bad weight {value}", n + 1))?;
+            continue;
+        }
         let idx = FEATURE_NAMES
             .iter()
             .position(|f| *f == name)
@@ -67,21 +74,27 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, String> {
             .parse()
             .map_err(|_| format!("line {}: bad weight {value}", n + 1))?;
     }
-    Ok((w, params))
+    Ok((w, w2, params))
 }
 
 static SHIPPED: LazyLock<LineModel> = LazyLock::new(|| {
     // The file is part of the source tree and checked by a unit test; a broken file would
     // fail that test, so at run time fall back to zero weights rather than panic.
-    let (weights, params) =
-        parse(WEIGHTS_FILE).unwrap_or(([0.0; N_FEATURES], BlockParams::default()));
-    LineModel { weights, params }
+    let (weights, stage2, params) =
+        parse(WEIGHTS_FILE).unwrap_or(([0.0; N_FEATURES], [0.0; N_STAGE2], BlockParams::default()));
+    LineModel {
+        weights,
+        stage2,
+        params,
+    }
 });
 
 /// A line model: logistic-regression weights over the line features.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LineModel {
     weights: [f32; N_FEATURES],
+    /// Second-stage (stacking) weights; all zero means no second stage.
+    stage2: [f32; N_STAGE2],
     /// Block-search parameters fitted with the weights.
     pub params: BlockParams,
 }
@@ -89,7 +102,11 @@ pub struct LineModel {
 impl LineModel {
     /// Parses a weights file (`name weight` lines, `#` comments).
     pub fn parse(text: &str) -> Result<LineModel, String> {
-        parse(text).map(|(weights, params)| LineModel { weights, params })
+        parse(text).map(|(weights, stage2, params)| LineModel {
+            weights,
+            stage2,
+            params,
+        })
     }
 
     /// The model shipped in the binary.
@@ -103,6 +120,9 @@ impl LineModel {
         for (n, w) in FEATURE_NAMES.iter().zip(self.weights.iter()) {
             s.push_str(&format!("{n} {w}\n"));
         }
+        for (n, w) in STAGE2_NAMES.iter().zip(self.stage2.iter()) {
+            s.push_str(&format!("{n} {w}\n"));
+        }
         let p = &self.params;
         s.push_str(&format!(
             "param.pivot {}\nparam.line_base {}\nparam.in_block_min {}\n",
@@ -112,10 +132,35 @@ impl LineModel {
     }
 
     /// Builds a model from weights in feature order (`None` if the length is wrong).
-    pub fn from_weights(w: &[f32], params: BlockParams) -> Option<LineModel> {
+    pub fn from_weights(w: &[f32], w2: &[f32], params: BlockParams) -> Option<LineModel> {
         let weights: [f32; N_FEATURES] = w.try_into().ok()?;
-        Some(LineModel { weights, params })
+        let stage2: [f32; N_STAGE2] = if w2.is_empty() {
+            [0.0; N_STAGE2]
+        } else {
+            w2.try_into().ok()?
+        };
+        Some(LineModel {
+            weights,
+            stage2,
+            params,
+        })
     }
+
+    /// The first-stage weights, in feature order.
+    pub fn stage1_weights(&self) -> Vec<f32> {
+        self.weights.to_vec()
+    }
+
+    /// Whether the model has a second (stacking) stage.
+    pub fn has_stage2(&self) -> bool {
+        self.stage2.iter().any(|w| *w != 0.0)
+    }
+}
+
+/// Second-stage probability from a stage-2 vector.
+pub fn probability2(x: &[f32; N_STAGE2], model: &LineModel) -> f32 {
+    let z: f32 = model.stage2.iter().zip(x.iter()).map(|(a, b)| a * b).sum();
+    1.0 / (1.0 + (-z).exp())
 }
 
 /// Probability that a line is article content.
@@ -131,7 +176,7 @@ mod tests {
 
     #[test]
     fn shipped_weights_parse() {
-        let (w, _) = parse(WEIGHTS_FILE).expect("shipped weights parse");
+        let (w, _, _) = parse(WEIGHTS_FILE).expect("shipped weights parse");
         assert!(w.iter().any(|x| *x != 0.0));
     }
 
