@@ -249,3 +249,60 @@ fn keep_longest_keeps_the_longest_copy_in_a_batch() {
         "{reason}"
     );
 }
+
+#[test]
+fn per_site_counting_keeps_one_sites_lines_apart_from_anothers() {
+    // The same line on two pages of site A: boilerplate there, but not on site B yet.
+    let line = "Subscribe today and read every story from our newsroom for one dollar a week";
+    let mk = |id: &str, url: &str, body: &str| {
+        let mut d = Document::new(id, format!("{line}\n\n{body}"));
+        d.url = Some(url.to_string());
+        d
+    };
+    let docs = vec![
+        mk(
+            "a1",
+            "https://a.example/1",
+            "Engineers inspected the river flood defences on Tuesday after heavy rain raised \
+             water levels across the valley.\n\nThe council said sandbags would be handed out \
+             at the leisure centre, and residents near the old mill were told to move cars to \
+             higher ground before the weekend.\n\nA further report is due in March.",
+        ),
+        mk(
+            "a2",
+            "https://www.a.example/2",
+            "Pupils moved into the new school building this week, two years after the \
+             original plans were approved.\n\nParents praised the larger playground and the \
+             library, while teachers said the science labs were the best equipped in the \
+             county.\n\nThe old site will be sold for housing.",
+        ),
+        mk(
+            "b1",
+            "https://b.example/1",
+            "Organisers have changed the marathon route for this spring, moving the finish \
+             line from the harbour to the park.\n\nRunners will now pass the cathedral and \
+             the university, and several roads will close from six in the morning until \
+             mid-afternoon.\n\nEntries open on Friday.",
+        ),
+    ];
+    for per_site in [true, false] {
+        let cfg = DedupeConfig {
+            boilerplate_per_site: per_site,
+            strip_boilerplate: true,
+            ..DedupeConfig::default()
+        };
+        let out = Dedupe::new(cfg).expect("valid").process_batch(docs.clone());
+        let Verdict::Keep(b1) = &out[2] else {
+            panic!("b1 kept: {:?}", out[2])
+        };
+        // Per site, B has seen the line once: it stays. Globally, it is boilerplate by now.
+        assert_eq!(b1.text.contains(line), per_site, "per_site = {per_site}");
+        let Verdict::Keep(a2) = &out[1] else {
+            panic!("a2 kept: {:?}", out[1])
+        };
+        assert!(
+            a2.text.contains(line),
+            "a2 saw the line once before it, in a1"
+        );
+    }
+}
