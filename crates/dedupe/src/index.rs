@@ -16,6 +16,10 @@ use crate::boilerplate::ParagraphCounter;
 use crate::features::fmix64;
 use crate::sketch::band_keys;
 
+/// Only samples up to this value (half of them, the same ones in every document) are
+/// indexed for finding candidates; all are kept in the entry for measuring containment.
+pub const SAMPLE_INDEX_CUT: u32 = u32::MAX / 2;
+
 /// A hasher for keys that are already uniformly distributed hashes.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct IdHash;
@@ -164,7 +168,7 @@ impl Index {
         for &p in e.paras.iter() {
             self.paras.insert(p, s);
         }
-        for &h in e.samples.iter() {
+        for &h in e.samples.iter().take_while(|&&h| h <= SAMPLE_INDEX_CUT) {
             self.samples.insert(u64::from(h), s);
         }
     }
@@ -187,7 +191,7 @@ impl Index {
                 self.paras.remove(p);
             }
         }
-        for &h in old.samples.iter() {
+        for &h in old.samples.iter().take_while(|&&h| h <= SAMPLE_INDEX_CUT) {
             let k = u64::from(h);
             if self.samples.get(&k) == Some(&s) {
                 self.samples.remove(&k);
@@ -215,7 +219,8 @@ impl Index {
             + 2 * map(20)
             + shape.bands * map(12)
             + max_paras * map(12)
-            + max_samples * (4 + map(12))
+            + max_samples * 4
+            + max_samples / 2 * map(12)
             + max_bloom_bits / 8;
         shape.max_docs * per_doc + counts * map(16)
     }

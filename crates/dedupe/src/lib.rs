@@ -605,12 +605,12 @@ impl Dedupe {
         let hits = mine
             .iter()
             .filter_map(|&(h, _)| idx.para(h))
-            // The smallest samples are a consistent subset: enough to find a page that has
-            // this one's text, edited or not, with fewer random reads of the index.
+            // The smallest samples, the same subset in every document (see the index): enough
+            // to find a page that has this one's text, edited or not, with fewer random reads.
             .chain(
                 samples
                     .iter()
-                    .take(SAMPLE_LOOKUPS)
+                    .take_while(|&&h| h <= index::SAMPLE_INDEX_CUT)
                     .filter_map(|&h| idx.sample(h)),
             );
         for s in hits {
@@ -860,9 +860,6 @@ fn longest_overrides(docs: &[Document], ds: &[Decision]) -> Vec<Option<(bool, St
 /// have for them to count as edits of its lines (10% word edits leave about 70% of word
 /// trigrams; a different text leaves a few percent, plus Bloom false positives).
 const EXPLAINED_SHARE: f64 = 0.3;
-
-/// Shingle samples of a document looked up in the index for partial-copy candidates.
-const SAMPLE_LOOKUPS: usize = 16;
 
 /// Pages whose body is less than this many tenths of their words are not called partial
 /// copies (nor are others called partial copies of them).
