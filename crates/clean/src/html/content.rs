@@ -75,33 +75,124 @@ impl Blocks {
 
 /// Frequent function words of English, French, German, Spanish, Italian, Portuguese and Dutch
 /// (a short list in the spirit of jusText's stop-word lists; used as a prose signal only).
-const STOP_WORDS: &[&str] = &[
-    "a", "about", "after", "all", "also", "an", "and", "are", "as", "at", "be", "because", "been",
-    "but", "by", "can", "could", "for", "from", "had", "has", "have", "he", "her", "his", "i",
-    "if", "in", "into", "is", "it", "its", "more", "not", "of", "on", "one", "or", "our", "she",
-    "so", "than", "that", "the", "their", "there", "they", "this", "to", "was", "we", "were",
-    "what", "when", "which", "who", "will", "with", "would", "you", "le", "la", "les", "des", "du",
-    "et", "est", "une", "un", "pour", "dans", "que", "qui", "der", "die", "das", "und", "ist",
-    "nicht", "mit", "den", "ein", "eine", "zu", "von", "el", "los", "las", "y", "en", "por", "con",
-    "para", "es", "il", "di", "che", "per", "non", "da", "o", "do", "em", "het", "een", "van",
-    "op", "zijn",
-];
-
 fn is_stop_word(w: &str) -> bool {
-    if w.len() > 7 {
+    if w.len() > 7 || !w.bytes().all(|b| b.is_ascii_alphabetic()) {
         return false;
     }
     let mut buf = [0u8; 8];
-    let mut n = 0;
-    for b in w.bytes() {
-        if !b.is_ascii_alphabetic() {
-            return false;
-        }
-        buf[n] = b.to_ascii_lowercase();
-        n += 1;
+    for (d, s) in buf.iter_mut().zip(w.bytes()) {
+        *d = s.to_ascii_lowercase();
     }
-    let lw = std::str::from_utf8(&buf[..n]).unwrap_or("");
-    STOP_WORDS.contains(&lw)
+    matches!(
+        &buf[..w.len()],
+        b"a" | b"about"
+            | b"after"
+            | b"all"
+            | b"also"
+            | b"an"
+            | b"and"
+            | b"are"
+            | b"as"
+            | b"at"
+            | b"be"
+            | b"because"
+            | b"been"
+            | b"but"
+            | b"by"
+            | b"can"
+            | b"could"
+            | b"for"
+            | b"from"
+            | b"had"
+            | b"has"
+            | b"have"
+            | b"he"
+            | b"her"
+            | b"his"
+            | b"i"
+            | b"if"
+            | b"in"
+            | b"into"
+            | b"is"
+            | b"it"
+            | b"its"
+            | b"more"
+            | b"not"
+            | b"of"
+            | b"on"
+            | b"one"
+            | b"or"
+            | b"our"
+            | b"she"
+            | b"so"
+            | b"than"
+            | b"that"
+            | b"the"
+            | b"their"
+            | b"there"
+            | b"they"
+            | b"this"
+            | b"to"
+            | b"was"
+            | b"we"
+            | b"were"
+            | b"what"
+            | b"when"
+            | b"which"
+            | b"who"
+            | b"will"
+            | b"with"
+            | b"would"
+            | b"you"
+            | b"le"
+            | b"la"
+            | b"les"
+            | b"des"
+            | b"du"
+            | b"et"
+            | b"est"
+            | b"une"
+            | b"un"
+            | b"pour"
+            | b"dans"
+            | b"que"
+            | b"qui"
+            | b"der"
+            | b"die"
+            | b"das"
+            | b"und"
+            | b"ist"
+            | b"nicht"
+            | b"mit"
+            | b"den"
+            | b"ein"
+            | b"eine"
+            | b"zu"
+            | b"von"
+            | b"el"
+            | b"los"
+            | b"las"
+            | b"y"
+            | b"en"
+            | b"por"
+            | b"con"
+            | b"para"
+            | b"es"
+            | b"il"
+            | b"di"
+            | b"che"
+            | b"per"
+            | b"non"
+            | b"da"
+            | b"o"
+            | b"do"
+            | b"em"
+            | b"het"
+            | b"een"
+            | b"van"
+            | b"op"
+            | b"zijn"
+    )
 }
 
 struct Builder {
@@ -137,10 +228,11 @@ impl Builder {
         }
         let mut words = 0u32;
         let mut stop_words = 0u32;
+        // Stop words only matter for text without punctuation (see `classify`).
+        let count_stop = punct == 0;
         for w in t.split_whitespace() {
             words += 1;
-            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
-            if is_stop_word(w) {
+            if count_stop && is_stop_word(w.trim_matches(|c: char| !c.is_alphanumeric())) {
                 stop_words += 1;
             }
         }

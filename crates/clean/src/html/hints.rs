@@ -70,54 +70,56 @@ const NEG_SUBSTR: &[&str] = &[
 ];
 
 /// Words that mark furniture only as whole words.
-const NEG_WORD: &[&str] = &[
-    "ad",
-    "ads",
-    "adv",
-    "nav",
-    "menu",
-    "bio",
-    "tags",
-    "meta",
-    "header",
-    "author",
-    "share",
-    "print",
-    "hidden",
-    "credit",
-    "credits",
-    "aside",
-    "topics",
-    "keywords",
-    "date",
-    "time",
-    "follow",
-    "login",
-    "contact",
-    "legal",
-    "extra",
-    "hide",
-    "sronly",
-    "invisible",
-    "email",
-    "rss",
-    "tools",
-    "utility",
-    "dfp",
-    "gpt",
-    "outstream",
-    "overlay",
-    "partner",
-    "partners",
-    "promoted",
-    "teaser",
-    "teasers",
-    "more",
-    "next",
-    "prev",
-    "previous",
-    "also",
-];
+fn is_neg_word(w: &str) -> bool {
+    matches!(
+        w,
+        "ad" | "ads"
+            | "adv"
+            | "nav"
+            | "menu"
+            | "bio"
+            | "tags"
+            | "meta"
+            | "header"
+            | "author"
+            | "share"
+            | "print"
+            | "hidden"
+            | "credit"
+            | "credits"
+            | "aside"
+            | "topics"
+            | "keywords"
+            | "date"
+            | "time"
+            | "follow"
+            | "login"
+            | "contact"
+            | "legal"
+            | "extra"
+            | "hide"
+            | "sronly"
+            | "invisible"
+            | "email"
+            | "rss"
+            | "tools"
+            | "utility"
+            | "dfp"
+            | "gpt"
+            | "outstream"
+            | "overlay"
+            | "partner"
+            | "partners"
+            | "promoted"
+            | "teaser"
+            | "teasers"
+            | "more"
+            | "next"
+            | "prev"
+            | "previous"
+            | "also"
+    )
+}
 
 const ROLE_NEG: &[&str] = &[
     "navigation",
@@ -205,7 +207,7 @@ fn contains_neg_substr(w: &[u8]) -> bool {
 }
 
 fn is_boilerplate_word(w: &str) -> bool {
-    NEG_WORD.contains(&w) || (w.len() >= 5 && contains_neg_substr(w.as_bytes()))
+    is_neg_word(w) || (w.len() >= 5 && contains_neg_substr(w.as_bytes()))
 }
 
 /// Whether an attribute value (class, id, aria-label) marks page furniture.

@@ -24,7 +24,9 @@ pub(crate) struct HeadInfo {
 /// Elements nested deeper than this are unwrapped (tags dropped, text kept) on pages that nest
 /// pathologically: html5ever's tree builder does work proportional to the depth for each start
 /// tag, so a 50,000-deep page would take minutes.
-pub(crate) const MAX_DEPTH: usize = 512;
+/// The depth is estimated from tag counts, which unclosed `<p>` and `<li>` inflate, so the bar
+/// is set well above what real pages reach.
+pub(crate) const MAX_DEPTH: usize = 2048;
 
 /// Elements whose content is raw text up to their end tag (HTML tokenizer rules), dropped.
 fn is_raw_text(name: &[u8]) -> bool {
@@ -118,15 +120,7 @@ fn find(b: &[u8], from: usize, c: u8) -> Option<usize> {
 }
 
 fn find_seq(b: &[u8], from: usize, seq: &[u8]) -> Option<usize> {
-    let first = *seq.first()?;
-    let mut i = from;
-    while let Some(p) = find(b, i, first) {
-        if b.get(p..p + seq.len()) == Some(seq) {
-            return Some(p);
-        }
-        i = p + 1;
-    }
-    None
+    memchr::memmem::find(b.get(from..)?, seq).map(|p| p + from)
 }
 
 /// Lowercase tag name starting at `i`; returns (name buffer, length, index after the name).
@@ -304,27 +298,6 @@ pub(crate) fn decode_entities(s: &str) -> String {
     out
 }
 
-/// A cheap upper estimate of the nesting depth: start tags minus end tags, running maximum.
-fn nesting_estimate(b: &[u8]) -> usize {
-    let (mut depth, mut max) = (0usize, 0usize);
-    let mut i = 0usize;
-    while let Some(p) = find(b, i, b'<') {
-        i = p + 1;
-        match b.get(i) {
-            Some(b'/') => depth = depth.saturating_sub(1),
-            Some(c) if c.is_ascii_alphabetic() => {
-                let (nb, nl, _) = tag_name(b, i);
-                if !is_void(&nb[..nl]) {
-                    depth += 1;
-                    max = max.max(depth);
-                }
-            }
-            _ => {}
-        }
-    }
-    max
-}
-
 fn attr_str(page: &str, r: (usize, usize)) -> &str {
     page.get(r.0..r.1).unwrap_or("")
 }
@@ -335,7 +308,8 @@ pub(crate) fn strip(page: &str) -> (String, HeadInfo) {
     let n = b.len();
     let mut out = String::with_capacity(n / 3);
     let mut head = HeadInfo::default();
-    let deep = nesting_estimate(b) > 4 * MAX_DEPTH;
+    // Running estimate of the nesting depth (start tags minus end tags, void elements aside);
+    // tags are dropped only while it is past the pathological threshold.
     let mut depth = 0usize;
     let mut attrs: Vec<Attr> = Vec::with_capacity(16);
     let mut i = 0usize; // scan position
@@ -362,13 +336,8 @@ pub(crate) fn strip(page: &str) -> (String, HeadInfo) {
             out.push_str(page.get(copy..lt).unwrap_or(""));
             let end = find(b, after, b'>').map_or(n, |e| e + 1);
             let name = &nb[..nl];
-            let emit = if deep {
-                let d = depth;
-                depth = depth.saturating_sub(1);
-                d <= MAX_DEPTH
-            } else {
-                true
-            };
+            let emit = depth <= MAX_DEPTH;
+            depth = depth.saturating_sub(1);
             if emit && !is_dropped_void(name) {
                 out.push_str("</");
                 out.push_str(std::str::from_utf8(name).unwrap_or("span"));
@@ -467,7 +436,7 @@ pub(crate) fn strip(page: &str) -> (String, HeadInfo) {
             copy = e;
             continue;
         }
-        if deep && !void {
+        if !void {
             depth += 1;
             if depth > MAX_DEPTH {
                 continue;
