@@ -228,11 +228,19 @@ fn run(
                 continue;
             }
         }
-        if l.words <= 12 {
+        if l.words == 0 {
+            why[i] = Why::Rule("no_words");
+            continue;
+        }
+        if l.words <= 16 {
             if let Some(f) = lexicon::furniture_heading(&l.key, l.words) {
                 why[i] = Why::Heading(f);
                 continue;
             }
+        }
+        if is_author_box_heading(l) {
+            why[i] = Why::Heading(Furniture::Footer);
+            continue;
         }
         if let Some(r) = line_rule(&lines, i) {
             why[i] = Why::Rule(r);
@@ -243,6 +251,17 @@ fn run(
             if c >= opts.min_host_docs {
                 why[i] = Why::CrossDoc(c);
             }
+        }
+    }
+    // Reader comments: two or more "<name> says:" / "<name> on <date> said:" lines open the
+    // comment list at the first of them.
+    let comment_marks: Vec<usize> = (0..n)
+        .filter(|&k| why[k] == Why::Undecided && is_comment_marker(&lines[k]))
+        .collect();
+    if comment_marks.len() >= 2 {
+        why[comment_marks[0]] = Why::Heading(Furniture::Comments);
+        for &k in &comment_marks[1..] {
+            why[k] = Why::Rule("comment_author");
         }
     }
     // A table of contents drops its list, not the article after it.
@@ -273,7 +292,7 @@ fn run(
         |k: usize, why: &[Why]| why[k] == Why::Undecided && lines[k].is_long() && p[k] >= bp.pivot;
     for k in 0..n {
         let Why::Heading(f) = why[k] else { continue };
-        if !f.opens_section() {
+        if !matches!(f, Furniture::Related | Furniture::Promo) {
             continue;
         }
         if !(k.saturating_sub(INLINE_BOX_REACH)..k).any(|j| story_line(j, &why)) {
@@ -501,7 +520,7 @@ fn find_title(lines: &[Line<'_>]) -> Option<Title> {
         return None;
     }
     for (k, l) in lines.iter().enumerate().skip(first_index + 1).take(600) {
-        if l.units < 2.0 || l.units > 40.0 || l.cues.leaked_markup {
+        if l.units < 2.0 || l.units > 40.0 || l.cues.leaked_markup || l.cues.furniture_phrase {
             continue;
         }
         let key = if l.key.is_empty() {
@@ -517,7 +536,7 @@ fn find_title(lines: &[Line<'_>]) -> Option<Title> {
             || (long_enough
                 && key0.starts_with(&key)
                 && key0.as_bytes().get(key.len()) == Some(&b' '))
-            || (long_enough
+            || (key.len() * 5 >= key0.len() * 3
                 && key0.ends_with(&key)
                 && key0.len() > key.len()
                 && key0.as_bytes().get(key0.len() - key.len() - 1) == Some(&b' '));
@@ -558,6 +577,59 @@ fn is_title_repeat(l: &Line<'_>, title_key: &str, title: &Title, ctx: &features:
     ctx.title_sim >= 0.85 && !l.terminal && l.units <= 40.0
 }
 
+/// The heading of an author box: "About Jane Doe", "Über Max Muster", "Sobre Ana Lima".
+fn is_author_box_heading(l: &Line<'_>) -> bool {
+    if !(2..=5).contains(&l.words) || l.terminal {
+        return false;
+    }
+    let Some(rest) = [
+        "about ",
+        "über ",
+        "sobre ",
+        "à propos de ",
+        "a proposito di ",
+        "over ",
+    ]
+    .iter()
+    .find_map(|p| {
+        l.lower
+            .starts_with(p)
+            .then(|| l.text.get(p.len()..))
+            .flatten()
+    }) else {
+        return false;
+    };
+    let names: Vec<&str> = rest.split_whitespace().collect();
+    (1..=3).contains(&names.len())
+        && names
+            .iter()
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+        && !["The", "Us", "This", "Our", "Me"].contains(&names[0])
+}
+
+/// A comment's author line: "jdoe says:", "Alex on May 2, 2018 at 6:34 am said:".
+fn is_comment_marker(l: &Line<'_>) -> bool {
+    if l.words == 0 || l.words > 14 {
+        return false;
+    }
+    let t = l.lower.trim_end();
+    [
+        "says:",
+        "said:",
+        "wrote:",
+        "says",
+        "schreibt:",
+        "a dit :",
+        "dice:",
+        "scrive:",
+        "disse:",
+        "пишет:",
+    ]
+    .iter()
+    .any(|m| t.ends_with(m))
+        && (l.words <= 4 || l.digits > 0)
+}
+
 /// A row of a text table (`| a | b |`): inside the article, tables are content.
 fn is_table_row(l: &Line<'_>) -> bool {
     l.text.starts_with('|') && l.text.ends_with('|') && l.text.len() > 2
@@ -579,7 +651,7 @@ fn line_rule(lines: &[Line<'_>], i: usize) -> Option<&'static str> {
     if c.byline {
         return Some("byline");
     }
-    if c.date_like && l.units <= 8.0 {
+    if c.date_like && l.units <= 8.0 && !l.text.starts_with(['—', '–']) {
         return Some("date");
     }
     if c.ui_word {
@@ -597,7 +669,104 @@ fn line_rule(lines: &[Line<'_>], i: usize) -> Option<&'static str> {
     if c.furniture_phrase && l.units <= 12.0 && !l.terminal {
         return Some("furniture_phrase");
     }
+    if l.units <= 30.0 && is_promo_sentence(&l.lower) {
+        return Some("promo_sentence");
+    }
+    if is_caption(l) {
+        return Some("caption");
+    }
     None
+}
+
+/// A sentence that sells the site rather than tells the story: newsletter, app and follow
+/// prompts, author contact lines.
+fn is_promo_sentence(lower: &str) -> bool {
+    const PROMPTS: &[&str] = &[
+        "subscribe to our",
+        "subscribe to the",
+        "sign up for our",
+        "sign up to our",
+        "sign up for the",
+        "our newsletter",
+        "download our app",
+        "download the app",
+        "follow us on",
+        "follow him on",
+        "follow her on",
+        "follow them on",
+        "follow him @",
+        "follow her @",
+        "like us on facebook",
+        "click here to",
+        "newsletter abonnieren",
+        "abonnez-vous",
+        "suscríbete a",
+        "iscriviti alla",
+        "assine a nossa",
+        "подпишитесь на",
+    ];
+    PROMPTS.iter().any(|p| lower.contains(p))
+        || (lower.starts_with("email ") && lower.contains('@'))
+}
+
+/// An image caption or gallery counter: "Image 2 of 5", "... (AP)", "(Image credit: X)".
+fn is_caption(l: &Line<'_>) -> bool {
+    let t = l.lower.trim_end_matches(['.', ' ']);
+    if l.words <= 5 {
+        let mut it = t.split_whitespace();
+        if let (Some(a), Some(_), Some(b), Some(_), None) =
+            (it.next(), it.next(), it.next(), it.next(), it.next())
+        {
+            if matches!(a, "image" | "photo" | "slide" | "picture" | "foto" | "bild")
+                && matches!(b, "of" | "von" | "de" | "di" | "из" | "/")
+            {
+                return true;
+            }
+        }
+    }
+    if l.words <= 12
+        && [
+            "image copyright",
+            "image caption",
+            "media caption",
+            "image source",
+            "photo credit",
+            "photo:",
+            "foto:",
+            "bild:",
+        ]
+        .iter()
+        .any(|p| t.starts_with(p))
+    {
+        return true;
+    }
+    if !t.ends_with(')') {
+        return false;
+    }
+    let Some(open) = t.rfind('(') else {
+        return false;
+    };
+    let inner = t.get(open + 1..t.len() - 1).unwrap_or("");
+    inner.split_whitespace().count() <= 6
+        && [
+            "ap",
+            "reuters",
+            "afp",
+            "getty",
+            "credit",
+            "photo",
+            "image",
+            "file",
+            "courtesy",
+            "shutterstock",
+            "epa",
+            "bloomberg",
+            "dpa",
+            "foto",
+            "istock",
+        ]
+        .iter()
+        .any(|w| inner.split(|c: char| !c.is_alphanumeric()).any(|x| x == *w))
 }
 
 /// A question put to the reader and left unanswered: every sentence is a question and the next
@@ -773,4 +942,262 @@ pub fn stage2_names() -> &'static [&'static str] {
 #[doc(hidden)]
 pub fn feature_names() -> &'static [&'static str] {
     features::FEATURE_NAMES
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STORY: &[&str] = &[
+        "The harbour council voted on Tuesday to rebuild the old stone bridge, ending ten years of delays and disputes.",
+        "Engineers said the new span will carry twice the traffic and open a lane for bicycles along the seaward side.",
+        "Work is expected to start in the spring and to last about two years, the mayor told reporters after the vote.",
+        "Residents who had campaigned for the repairs welcomed the decision but asked for a clear timetable of closures.",
+    ];
+
+    fn dump(parts: &[&str]) -> String {
+        let mut s = parts.join("\n");
+        s.push('\n');
+        s
+    }
+
+    fn cleaned(parts: &[&str]) -> CleanedText {
+        clean_dump(&dump(parts))
+    }
+
+    #[test]
+    fn keeps_title_once_and_story_drops_byline_and_related_bodies() {
+        let mut parts = vec![
+            "logo",
+            "Harbour bridge to be rebuilt",
+            "Harbour bridge to be rebuilt",
+            "Coast Herald3 hours ago",
+        ];
+        parts.extend_from_slice(STORY);
+        parts.extend_from_slice(&[
+            "Related Articles",
+            "Storm closes coastal road",
+            "Storm closes coastal road",
+            "Coast Herald",
+            "time5 hours ago",
+            "Heavy rain closed the coastal road for the second time this winter and more storms are expected this week.",
+            "DOWNLOAD THE APP",
+            "app-storeplay-store",
+        ]);
+        let out = cleaned(&parts);
+        assert_eq!(out.title.as_deref(), Some("Harbour bridge to be rebuilt"));
+        assert_eq!(out.text.matches("Harbour bridge to be rebuilt").count(), 1);
+        assert!(out
+            .text
+            .starts_with("Harbour bridge to be rebuilt\n\nThe harbour council"));
+        assert!(out.text.contains("clear timetable of closures."));
+        for junk in [
+            "logo",
+            "hours ago",
+            "Storm",
+            "Heavy rain",
+            "APP",
+            "app-store",
+        ] {
+            assert!(!out.text.contains(junk), "{junk} kept:\n{}", out.text);
+        }
+    }
+
+    #[test]
+    fn drops_callouts_prompts_contents_and_leaked_markup() {
+        let parts = [
+            "Bridge works: what changes for drivers",
+            "Table of Contents",
+            "- Bridge works: what changes for drivers",
+            "- Closures",
+            "- Questions",
+            "Drivers will see the works start in spring.\">",
+            STORY[0],
+            STORY[1],
+            "Did You Know? The old bridge was opened in 1901.",
+            "Closures",
+            STORY[2],
+            "Pro Tip: Check the council website before you travel.",
+            STORY[3],
+            "What do you think about the new bridge? Will you use the bicycle lane?",
+            "Share your thoughts: should the works start sooner?",
+            "Stay informed! Subscribe to the Coast Herald for updates.",
+        ];
+        let out = cleaned(&parts);
+        assert!(
+            out.text.contains("Closures\n\nWork is expected"),
+            "{}",
+            out.text
+        );
+        for junk in [
+            "Table of",
+            "- Closures",
+            "\">",
+            "Did You Know",
+            "Pro Tip",
+            "What do you think",
+            "Share your",
+            "Subscribe",
+        ] {
+            assert!(!out.text.contains(junk), "{junk} kept:\n{}", out.text);
+        }
+        assert_eq!(out.text.matches("what changes for drivers").count(), 1);
+    }
+
+    #[test]
+    fn furniture_headings_above_the_story_do_not_end_it() {
+        let mut parts = vec![
+            "Friday, July 4, 2025",
+            "Top 5 This Week",
+            "Related Posts",
+            "Harbour bridge to be rebuilt",
+        ];
+        parts.extend_from_slice(STORY);
+        parts.extend_from_slice(&[
+            "Discover more from Coast Herald",
+            "Subscribe to get the latest posts sent to your email.",
+            "Jane Doe",
+            "Jane Doe has been a reporter at the Coast Herald for twelve years, covering the harbour and the city council.",
+            "LEAVE A REPLY",
+            "Please enter your comment!",
+            "Popular Articles",
+        ]);
+        let out = cleaned(&parts);
+        assert!(
+            out.text
+                .starts_with("Harbour bridge to be rebuilt\n\nThe harbour council"),
+            "{}",
+            out.text
+        );
+        assert!(out.text.contains("clear timetable"));
+        for junk in [
+            "2025",
+            "Top 5",
+            "Discover",
+            "Subscribe",
+            "Jane Doe",
+            "REPLY",
+            "comment",
+            "Popular",
+        ] {
+            assert!(!out.text.contains(junk), "{junk} kept:\n{}", out.text);
+        }
+    }
+
+    #[test]
+    fn headline_list_after_story_and_source_link_are_dropped() {
+        let mut parts = vec!["Harbour bridge to be rebuilt"];
+        parts.extend_from_slice(STORY);
+        parts.extend_from_slice(&[
+            "-",
+            "Ferry fares to rise in autumn after fuel costs climb",
+            "-",
+            "Lighthouse keeper retires after forty years on the rock",
+            "-",
+            "Fishing fleet returns early as gales sweep the bay",
+            "Source link",
+        ]);
+        let out = cleaned(&parts);
+        assert!(
+            out.text.ends_with("clear timetable of closures."),
+            "{}",
+            out.text
+        );
+    }
+
+    #[test]
+    fn inline_related_box_is_skipped_and_story_goes_on() {
+        let parts = [
+            "Harbour bridge to be rebuilt",
+            STORY[0],
+            STORY[1],
+            "Related",
+            "Ferry fares to rise in autumn",
+            STORY[2],
+            STORY[3],
+            "Related Articles",
+            "Lighthouse keeper retires after forty years on the rock, and the light will now be run from the town.",
+        ];
+        let out = cleaned(&parts);
+        assert!(out.text.contains(STORY[3]), "{}", out.text);
+        assert!(
+            !out.text.contains("Ferry") && !out.text.contains("Lighthouse"),
+            "{}",
+            out.text
+        );
+    }
+
+    #[test]
+    fn explain_gives_a_reason_for_every_line() {
+        let d = dump(&[
+            "Harbour bridge to be rebuilt",
+            "Home",
+            STORY[0],
+            STORY[1],
+            "LEAVE A REPLY",
+            "Please enter your comment!",
+        ]);
+        let ex = explain(&d);
+        assert_eq!(ex.len(), 6);
+        assert!(ex[0].kept && ex[0].rule_or_score == "title");
+        assert!(!ex[1].kept && ex[1].rule_or_score == "rule:ui_word");
+        assert!(ex[2].kept && ex[2].rule_or_score.starts_with("score:"));
+        assert_eq!(ex[4].rule_or_score, "rule:furniture_heading(comments)");
+        assert!(!ex[5].kept);
+        assert_eq!(ex[5].line_no, 6);
+    }
+
+    #[test]
+    fn title_can_be_left_out() {
+        let mut parts = vec!["Harbour bridge to be rebuilt"];
+        parts.extend_from_slice(STORY);
+        let opts = Options {
+            keep_title: false,
+            ..Options::default()
+        };
+        let out = clean_dump_opts(&dump(&parts), &opts, None, "");
+        assert!(out.text.starts_with("The harbour council"));
+        assert_eq!(out.title.as_deref(), Some("Harbour bridge to be rebuilt"));
+    }
+
+    #[test]
+    fn cross_document_lines_are_dropped_with_stats() {
+        let mut stats = LineStats::default();
+        let footer = "The Coast Herald is an independent newspaper serving the harbour towns since 1887, owned by its readers.";
+        for i in 0..3 {
+            let mut parts = vec!["Some other story"];
+            parts.extend_from_slice(&STORY[..2]);
+            parts.push(footer);
+            let d = dump(&parts).replace("harbour council", &format!("harbour council {i}"));
+            stats.observe("herald.example", &d);
+        }
+        let mut parts = vec!["Harbour bridge to be rebuilt"];
+        parts.extend_from_slice(&STORY[2..]);
+        parts.push(footer);
+        let d = dump(&parts);
+        assert!(clean_dump(&d).text.contains("independent newspaper"));
+        let out = clean_dump_with(&d, Some(&stats), "herald.example");
+        assert!(!out.text.contains("independent newspaper"), "{}", out.text);
+        assert!(out.text.contains("clear timetable"));
+        let other = clean_dump_with(&d, Some(&stats), "other.example");
+        assert!(other.text.contains("independent newspaper"));
+    }
+
+    #[test]
+    fn odd_input_does_not_panic() {
+        for d in [
+            "",
+            "\n\n",
+            "—",
+            "ü",
+            "<",
+            "|",
+            "a\u{200b}b\n\u{200b}",
+            "東京タワー\n東京タワー\n東京は晴れ。",
+            "?\n?\n?",
+        ] {
+            let _ = clean_dump(d);
+            let _ = explain(d);
+        }
+    }
 }

@@ -257,7 +257,7 @@ impl<'a> Line<'a> {
             }
         }
         let (terminal, ends_colon, ends_question) = ends_terminal(text);
-        let key = if words <= 12 {
+        let key = if words <= 16 {
             lexicon::heading_key(text)
         } else {
             String::new()
@@ -332,7 +332,7 @@ fn cues(text: &str, lower: &str, key: &str, words: usize) -> Cues {
         || (text.starts_with('<') && text.ends_with('>'));
     c.url =
         lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("www.");
-    if words <= 10 {
+    if words <= 18 {
         let toks: Vec<&str> = lower
             .split(|ch: char| !ch.is_alphanumeric())
             .filter(|t| !t.is_empty())
@@ -357,7 +357,7 @@ fn cues(text: &str, lower: &str, key: &str, words: usize) -> Cues {
                 || t.starts_with("uur")
                 || t.starts_with("godzin")
         });
-        c.relative_time = has_ago && has_unit;
+        c.relative_time = has_ago && has_unit && words <= 10;
         let month = toks.iter().any(|t| MONTHS.contains(t));
         let has_digit = text.chars().any(|ch| ch.is_ascii_digit());
         let numeric_date = toks
@@ -372,7 +372,7 @@ fn cues(text: &str, lower: &str, key: &str, words: usize) -> Cues {
             });
         c.date_like = (month && has_digit && words <= 7) || (numeric_date && words <= 4);
         let first = toks.first().copied().unwrap_or("");
-        c.byline = words <= 10
+        c.byline = (words <= 10 || (words <= 18 && text.chars().any(|ch| ch.is_ascii_digit())))
             && (matches!(
                 first,
                 "by" | "von" | "par" | "por" | "di" | "door" | "autor" | "author" | "автор"

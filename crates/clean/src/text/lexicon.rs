@@ -579,21 +579,24 @@ pub fn heading_key(line: &str) -> String {
 /// The furniture a short line opens, if it is a furniture heading. `key` is [`heading_key`]
 /// of the line; `words` its word count.
 pub fn furniture_heading(key: &str, words: usize) -> Option<Furniture> {
-    if key.is_empty() || words > 9 {
+    if key.is_empty() || words > 16 {
         return None;
     }
-    if let Some(f) = HEADING_MAP.get(key) {
-        return Some(*f);
+    if words <= 9 {
+        if let Some(f) = HEADING_MAP.get(key) {
+            return Some(*f);
+        }
     }
     // "Comments 12", "Related Articles:" followed by an arrow glyph and so on are handled by
     // the key; here prefixes, which need something after them ("More from <site>").
     for (p, f) in HEADING_PREFIXES {
-        if key.starts_with(p) && (words <= 8) {
+        if key.starts_with(p) {
             return Some(*f);
         }
     }
     // "Top 10 this week", "top stories this week": `top` followed by a period word.
-    if key.starts_with("top ")
+    if words <= 9
+        && key.starts_with("top ")
         && (key.ends_with(" this week")
             || key.ends_with(" this month")
             || key.ends_with(" today")
@@ -683,6 +686,13 @@ pub const FURNITURE_PHRASES: &[&str] = &[
     "weeks ago",
     "months ago",
     "min read",
+    "click to tweet",
+    "javascript",
+    "names in this article",
+    "image copyright",
+    "image caption",
+    "media caption",
+    "tweet this",
     "minute read",
     "mins read",
     // de, fr, es, it, pt, ru, nl, pl
@@ -771,6 +781,19 @@ pub const UI_WORDS: &[&str] = &[
     "logout",
     "register",
     "logo",
+    "advert",
+    "anzeige",
+    "werbung",
+    "publicité",
+    "publicidad",
+    "pubblicità",
+    "publicidade",
+    "reklama",
+    "реклама",
+    "advertentie",
+    "фото",
+    "видео",
+    "foto",
     "toggle navigation",
     "skip to content",
     "skip to main content",
