@@ -371,6 +371,25 @@ whole town, it has taken far too long and cost far too much already, in my opini
     }
 
     #[test]
+    fn forum_thread_keeps_its_posts() {
+        let page = format!(
+            r#"<html><body><nav><a href="/">Forum</a> <a href="/new">New posts</a></nav>
+            <h1>Which bridge design lasts longest?</h1>
+            <div class="comment-list">
+              <div class="comment reply"><span class="author">kim</span><p>{}</p></div>
+              <div class="comment reply"><span class="author">lee</span><p>{}</p></div>
+              <div class="comment reply"><span class="author">max</span><p>{}</p></div>
+            </div><footer>Powered by a forum engine</footer></body></html>"#,
+            PARAS[0], PARAS[1], PARAS[2]
+        );
+        let out = extract(&page, &Options::default()).expect("within budget");
+        for p in &PARAS[..3] {
+            assert!(out.text.contains(p), "missing {p}\n---\n{}", out.text);
+        }
+        assert!(!out.text.contains("New posts") && !out.text.contains("Powered"));
+    }
+
+    #[test]
     fn markdown_marks_headings_and_items() {
         let page = format!(
             "<body><div class=post><p>{}</p><h2>Next steps</h2><p>{}</p><ul><li>{}</li>\

@@ -480,6 +480,19 @@ pub(crate) fn mark_boilerplate(tree: &Tree, blocks: &mut Blocks) {
         }
         i += 1;
     }
+    // When the marks leave (almost) no prose, the page's main text is what they marked: a forum
+    // thread or a comment page whose posts carry `comment`/`reply` classes. Fall back to text
+    // density alone rather than return nothing.
+    let unmarked: u64 = bl
+        .iter()
+        .filter(|b| b.class == Class::Good && !b.boiler)
+        .map(|b| b.chars as u64)
+        .sum();
+    if acc > 0 && unmarked < 250 && (unmarked as f64) < 0.2 * acc as f64 {
+        for b in bl.iter_mut() {
+            b.boiler = false;
+        }
+    }
 }
 
 /// Picks the main node: the block-level element whose blocks have the largest total value.
