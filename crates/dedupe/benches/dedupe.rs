@@ -138,6 +138,7 @@ fn main() {
     let rows = rows_of(&verdicts, &gold);
     drop(verdicts);
     let s = score::score(&rows);
+    write_pred(&out_dir.join("pred_generated.jsonl"), &rows);
     s.print("generated dump");
     print_thin(&s, "thin");
     let ours = items.len() as f64 / cpu.max(1e-9);
