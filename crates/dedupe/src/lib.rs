@@ -45,6 +45,41 @@
 //!    similarity}`; `reason` is `first_seen`, `exact_duplicate`, `near_duplicate`,
 //!    `partial_copy`, or with `keep = "longest"` `longest_copy` / `shorter_copy`.
 //!
+//! # Configuration
+//! ```toml
+//! [[stage]]
+//! kind = "dedupe"
+//! annotate = false            # keep every document, only annotate
+//! keep = "first"              # or "longest" (within a batch)
+//! state_path = "dedupe.bin"   # index loaded by new(), saved by finish() (tmp + rename)
+//! shingle_size = 3            # words per shingle
+//! num_bins = 128              # MinHash bins; LSH: bands x rows <= num_bins
+//! bands = 42
+//! rows = 3
+//! jaccard_threshold = 0.35
+//! teasers = true              # partial copies
+//! containment_threshold = 0.7
+//! min_partial_words = 20
+//! min_body_words = 10
+//! containment_sampling = 8    # 1 shingle in 8 kept as a sample
+//! boilerplate = true
+//! boilerplate_min_count = 2   # clusters a line must be seen in to be boilerplate
+//! boilerplate_per_site = false
+//! strip_boilerplate = false   # also remove boilerplate lines from the output
+//! index_duplicates = true
+//! max_docs = 500000           # memory bounds
+//! max_paragraphs_per_doc = 64
+//! max_samples_per_doc = 128
+//! max_bloom_bits = 16384
+//! max_paragraph_counts = 2000000
+//! # max_memory_mb = 4096      # refuse to start if the bound is above this
+//! [stage.normalize]
+//! punctuation = true
+//! digits = true
+//! ```
+//! The defaults were chosen by measurement (`cargo bench -p pith-dedupe --bench dedupe`, which
+//! also reports the figures over shuffled orders of the development set).
+//!
 //! Memory is bounded by configuration ([`DedupeConfig::memory_bound`]): at most `max_docs`
 //! documents are remembered (the oldest are forgotten first), each with capped paragraph,
 //! sample and Bloom sizes, and at most `max_paragraph_counts` paragraph counts.
