@@ -1,5 +1,6 @@
 //! Prints the blocks of one page with their classes and the kept ones marked `K`
 //! (`M`: inside the main node): `cargo run --release -p pith-clean --example html_debug -- PAGE`.
+//! With `PITH_STRIPPED=1`, prints the page as the first pass leaves it instead.
 
 use std::io::Read;
 
@@ -16,5 +17,9 @@ fn main() {
     } else {
         s = String::from_utf8_lossy(&raw).into_owned();
     }
-    print!("{}", pith_clean::html::debug_blocks(&s));
+    if std::env::var_os("PITH_STRIPPED").is_some() {
+        print!("{}", pith_clean::html::debug_stripped(&s));
+    } else {
+        print!("{}", pith_clean::html::debug_blocks(&s));
+    }
 }

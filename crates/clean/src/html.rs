@@ -467,3 +467,9 @@ whole town, it has taken far too long and cost far too much already, in my opini
         }
     }
 }
+
+/// The page after the first pass, as html5ever receives it. For the `html_debug` example.
+#[doc(hidden)]
+pub fn debug_stripped(page: &str) -> String {
+    strip::strip(page).0
+}

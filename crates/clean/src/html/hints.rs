@@ -7,8 +7,6 @@
 
 use std::sync::LazyLock;
 
-use scraper::node::Element;
-
 use super::tree::Tag;
 
 /// The verdict on one element.
@@ -215,15 +213,23 @@ pub(crate) fn value_is_boilerplate(value: &str) -> bool {
     any_word(value, &mut |w| is_boilerplate_word(w))
 }
 
-/// Classifies one element.
-pub(crate) fn classify(el: &Element, tag: Tag) -> Hint {
-    if let Some(ip) = el.attr("itemprop") {
-        if ip.contains("articleBody") || ip.contains("articlebody") {
-            return Hint::Content;
-        }
+/// The attributes the classification reads.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Attrs<'a> {
+    pub class: &'a str,
+    pub id: &'a str,
+    pub aria_label: &'a str,
+    pub role: &'a str,
+    pub itemprop: &'a str,
+}
+
+/// Classifies one element from its tag and attributes.
+pub(crate) fn classify(tag: Tag, a: &Attrs) -> Hint {
+    if a.itemprop.contains("articleBody") || a.itemprop.contains("articlebody") {
+        return Hint::Content;
     }
-    if let Some(role) = el.attr("role") {
-        let role = role.trim().to_ascii_lowercase();
+    if !a.role.is_empty() {
+        let role = a.role.trim().to_ascii_lowercase();
         if ROLE_NEG.contains(&role.as_str()) {
             return Hint::Boilerplate;
         }
@@ -231,14 +237,13 @@ pub(crate) fn classify(el: &Element, tag: Tag) -> Hint {
             return Hint::Content;
         }
     }
-    let class = el.attr("class").unwrap_or("");
-    let id = el.attr("id").unwrap_or("");
-    let label = el.attr("aria-label").unwrap_or("");
     // The page's own wrappers carry site-wide classes (`tag-foo`, `has-sidebar`): only their
     // content can rule them out.
     let wrapper = matches!(tag, Tag::Html | Tag::Body | Tag::Article | Tag::Main);
     if !wrapper
-        && (value_is_boilerplate(class) || value_is_boilerplate(id) || value_is_boilerplate(label))
+        && (value_is_boilerplate(a.class)
+            || value_is_boilerplate(a.id)
+            || value_is_boilerplate(a.aria_label))
     {
         return Hint::Boilerplate;
     }
@@ -251,6 +256,25 @@ pub(crate) fn classify(el: &Element, tag: Tag) -> Hint {
         | Tag::Figure
         | Tag::Figcaption => Hint::Boilerplate,
         Tag::Article | Tag::Main => Hint::Content,
+        _ => Hint::None,
+    }
+}
+
+/// The mark the first pass leaves in place of the attributes (`class="b"` or `class="c"`):
+/// html5ever then handles one short attribute instead of long class lists.
+pub(crate) fn mark(h: Hint) -> Option<&'static str> {
+    match h {
+        Hint::Boilerplate => Some("b"),
+        Hint::Content => Some("c"),
+        Hint::None => None,
+    }
+}
+
+/// Reads the mark back.
+pub(crate) fn from_mark(class: Option<&str>) -> Hint {
+    match class {
+        Some("b") => Hint::Boilerplate,
+        Some("c") => Hint::Content,
         _ => Hint::None,
     }
 }

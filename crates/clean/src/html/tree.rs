@@ -49,7 +49,7 @@ pub(crate) enum Tag {
 }
 
 impl Tag {
-    fn of(name: &str) -> Tag {
+    pub(crate) fn of(name: &str) -> Tag {
         match name {
             "html" => Tag::Html,
             "body" => Tag::Body,
@@ -191,7 +191,7 @@ impl Tree {
                     let hint = if tag == Tag::Skip {
                         Hint::None
                     } else {
-                        hints::classify(el, tag)
+                        hints::from_mark(el.attr("class"))
                     };
                     tree.nodes.push(Node {
                         tag,
