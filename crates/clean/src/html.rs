@@ -283,6 +283,12 @@ pub fn debug_blocks(page: &str) -> String {
     out
 }
 
+/// The page after the first pass, as html5ever receives it. For the `html_debug` example.
+#[doc(hidden)]
+pub fn debug_stripped(page: &str) -> String {
+    strip::strip(page).0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -466,10 +472,4 @@ whole town, it has taken far too long and cost far too much already, in my opini
             assert!(out.text.len() < 20, "{page}: {}", out.text);
         }
     }
-}
-
-/// The page after the first pass, as html5ever receives it. For the `html_debug` example.
-#[doc(hidden)]
-pub fn debug_stripped(page: &str) -> String {
-    strip::strip(page).0
 }
