@@ -8,7 +8,7 @@ use serde::Deserialize;
 use unicode_normalization::UnicodeNormalization;
 
 /// Bumped whenever `normalize` changes its output for some input.
-pub const NORMALIZE_VERSION: u32 = 2;
+pub const NORMALIZE_VERSION: u32 = 3;
 
 /// The `[normalize]` table of the dedupe stage.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -162,37 +162,39 @@ impl Writer<'_> {
             }
             return;
         }
+        // General Punctuation (quotes, dashes, ellipsis, spaces): the common non-ASCII
+        // characters of text, decided without the Unicode tables.
+        if ('\u{2000}'..='\u{206F}').contains(&c) {
+            if self.cfg.punctuation || c.is_whitespace() {
+                self.break_word();
+            } else {
+                self.emit(c);
+            }
+            return;
+        }
         if c.is_whitespace() {
             self.break_word();
             return;
         }
-        let c = if c.is_ascii() {
-            c.to_ascii_lowercase()
-        } else if c.is_uppercase() {
-            // Multi-char lowercase mappings are rare; take the first char (stable either way).
-            c.to_lowercase().next().unwrap_or(c)
-        } else {
-            c
-        };
-        if !c.is_alphanumeric() && !is_mark(c) {
-            if self.cfg.punctuation {
+        // Multi-char lowercase mappings are rare; take the first char (stable either way).
+        let c = c.to_lowercase().next().unwrap_or(c);
+        if c.is_alphabetic() {
+            if is_ideograph(c) {
+                // Scripts written without spaces: every ideograph or kana is its own word, so
+                // shingles still work on them.
                 self.break_word();
-                return;
+                self.emit(c);
+                self.break_word();
+            } else {
+                self.emit(c);
             }
-        } else if is_ideograph(c) {
-            // Scripts written without spaces: every ideograph or kana is its own word, so
-            // shingles still work on them.
-            self.break_word();
+        } else if c.is_numeric() {
+            self.emit(if self.cfg.digits { '0' } else { c });
+        } else if is_mark(c) || !self.cfg.punctuation {
             self.emit(c);
-            self.break_word();
-            return;
-        }
-        let c = if self.cfg.digits && c.is_numeric() {
-            '0'
         } else {
-            c
-        };
-        self.emit(c);
+            self.break_word();
+        }
     }
 
     #[inline]
