@@ -22,6 +22,17 @@ fn host_of(url: &str) -> String {
         .to_string()
 }
 
+/// CPU time of this thread in ns (Linux `/proc/thread-self/schedstat`), to measure one core
+/// on a shared machine.
+fn thread_cpu_ns() -> Option<u64> {
+    fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let flags: Vec<&str> = args
@@ -91,6 +102,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if let Some(f) = out.as_mut() {
             writeln!(f, "{}", serde_json::json!({"id": id, "text": c.text}))?;
         }
+    }
+    if flags.contains(&"--time") {
+        let bytes: usize = dumps.iter().map(String::len).sum();
+        let mut best = f64::INFINITY;
+        let mut best_cpu = f64::INFINITY;
+        for _ in 0..5 {
+            let t = std::time::Instant::now();
+            let c = thread_cpu_ns();
+            for d in &dumps {
+                std::hint::black_box(text::clean_dump(d));
+            }
+            best = best.min(t.elapsed().as_secs_f64());
+            if let (Some(a), Some(b)) = (c, thread_cpu_ns()) {
+                best_cpu = best_cpu.min((b - a) as f64 / 1e9);
+            }
+        }
+        println!(
+            "throughput {:.1} MB/s wall, {:.1} MB/s of CPU time",
+            bytes as f64 / 1e6 / best,
+            bytes as f64 / 1e6 / best_cpu
+        );
     }
     rows.sort_by(|a, b| a.0.f1.total_cmp(&b.0.f1));
     for (s, id) in &rows {

@@ -38,8 +38,6 @@ mod model;
 pub mod score;
 mod stats;
 
-use std::collections::HashMap;
-
 pub use lexicon::Furniture;
 pub use model::{BlockParams, LineModel};
 pub use stats::LineStats;
@@ -669,7 +667,7 @@ fn line_rule(lines: &[Line<'_>], i: usize) -> Option<&'static str> {
     if c.furniture_phrase && l.units <= 12.0 && !l.terminal {
         return Some("furniture_phrase");
     }
-    if l.units <= 30.0 && is_promo_sentence(&l.lower) {
+    if l.units <= 30.0 && is_promo_sentence(l) {
         return Some("promo_sentence");
     }
     if is_caption(l) {
@@ -680,33 +678,8 @@ fn line_rule(lines: &[Line<'_>], i: usize) -> Option<&'static str> {
 
 /// A sentence that sells the site rather than tells the story: newsletter, app and follow
 /// prompts, author contact lines.
-fn is_promo_sentence(lower: &str) -> bool {
-    const PROMPTS: &[&str] = &[
-        "subscribe to our",
-        "subscribe to the",
-        "sign up for our",
-        "sign up to our",
-        "sign up for the",
-        "our newsletter",
-        "download our app",
-        "download the app",
-        "follow us on",
-        "follow him on",
-        "follow her on",
-        "follow them on",
-        "follow him @",
-        "follow her @",
-        "like us on facebook",
-        "click here to",
-        "newsletter abonnieren",
-        "abonnez-vous",
-        "suscríbete a",
-        "iscriviti alla",
-        "assine a nossa",
-        "подпишитесь на",
-    ];
-    PROMPTS.iter().any(|p| lower.contains(p))
-        || (lower.starts_with("email ") && lower.contains('@'))
+fn is_promo_sentence(l: &Line<'_>) -> bool {
+    lexicon::has_promo_prompt(&l.key) || (l.lower.starts_with("email ") && l.lower.contains('@'))
 }
 
 /// An image caption or gallery counter: "Image 2 of 5", "... (AP)", "(Image credit: X)".
@@ -856,7 +829,8 @@ fn prepare<'a>(dump: &'a str, model: &LineModel) -> Option<Prepared<'a>> {
     if lines.is_empty() {
         return None;
     }
-    let mut dup: HashMap<&str, usize> = HashMap::with_capacity(lines.len());
+    let mut dup: lexicon::FastMap<&str, usize> =
+        lexicon::FastMap::with_capacity_and_hasher(lines.len(), Default::default());
     for l in &lines {
         *dup.entry(l.text).or_insert(0) += 1;
     }
@@ -864,12 +838,12 @@ fn prepare<'a>(dump: &'a str, model: &LineModel) -> Option<Prepared<'a>> {
         l.dup = dup.get(l.text).copied().unwrap_or(1);
     }
     let title = find_title(&lines);
-    let title_words: Vec<String> = title
+    let title_words: lexicon::FastSet<String> = title
         .as_ref()
         .map(|t| {
             t.text
                 .to_lowercase()
-                .split(|c: char| !(c == '_' || c.is_alphanumeric()))
+                .split(|c: char| !lexicon::is_word_char(c))
                 .filter(|w| !w.is_empty())
                 .map(str::to_string)
                 .collect()

@@ -6,7 +6,9 @@
 //! measured, in the spirit of jusText's neighbour rules (Pomikálek 2011, "Removing Boilerplate
 //! and Duplicate Content from Web Corpora").
 
-use super::lexicon;
+use std::sync::LazyLock;
+
+use super::lexicon::{self, FastSet};
 
 /// One non-blank line of a dump and its measurements.
 #[derive(Debug, Clone)]
@@ -168,6 +170,11 @@ const MONTHS: &[&str] = &[
     "augustus",
 ];
 
+static MONTH_SET: LazyLock<FastSet<&'static str>> =
+    LazyLock::new(|| MONTHS.iter().copied().collect());
+static TIME_UNIT_SET: LazyLock<FastSet<&'static str>> =
+    LazyLock::new(|| TIME_UNITS.iter().copied().collect());
+
 const TIME_UNITS: &[&str] = &[
     "sec", "secs", "second", "seconds", "min", "mins", "minute", "minutes", "hr", "hrs", "hour",
     "hours", "day", "days", "week", "weeks", "month", "months", "year", "years", "h", "m", "d",
@@ -207,7 +214,11 @@ fn starts_list_marker(text: &str) -> bool {
 impl<'a> Line<'a> {
     /// Measures one trimmed, non-blank line.
     pub fn measure(no: usize, text: &'a str) -> Line<'a> {
-        let lower = text.to_lowercase();
+        let lower = if text.is_ascii() {
+            text.to_ascii_lowercase()
+        } else {
+            text.to_lowercase()
+        };
         let mut chars = 0usize;
         let mut letters = 0usize;
         let mut upper = 0usize;
@@ -218,46 +229,61 @@ impl<'a> Line<'a> {
         let mut capitalized = 0usize;
         let mut glue = 0usize;
         let mut in_word = false;
-        let mut prev: char = ' ';
+        let mut prev_lower = false;
         for c in text.chars() {
             chars += 1;
-            let word_char = c == '_' || c.is_alphanumeric();
+            // ASCII first: the Unicode tables are slow and most text is ASCII.
+            let (alpha, is_upper, is_lower, numeric) = if c.is_ascii() {
+                (
+                    c.is_ascii_alphabetic(),
+                    c.is_ascii_uppercase(),
+                    c.is_ascii_lowercase(),
+                    c.is_ascii_digit(),
+                )
+            } else {
+                let a = c.is_alphabetic();
+                (
+                    a,
+                    a && c.is_uppercase(),
+                    a && c.is_lowercase(),
+                    !a && c.is_numeric(),
+                )
+            };
+            let word_char = c == '_' || alpha || numeric;
             if word_char {
                 if !in_word {
                     words += 1;
-                    if c.is_uppercase() {
+                    if is_upper {
                         capitalized += 1;
                     }
-                } else if (prev.is_lowercase() && c.is_uppercase())
-                    || (prev.is_alphabetic() && c.is_ascii_digit() && prev.is_lowercase())
-                {
+                } else if prev_lower && (is_upper || c.is_ascii_digit()) {
                     glue += 1;
                 }
-                if c.is_alphabetic() {
+                if alpha {
                     letters += 1;
-                    if c.is_uppercase() {
+                    if is_upper {
                         upper += 1;
                     }
-                    if is_cjk(c) {
+                    if !c.is_ascii() && is_cjk(c) {
                         cjk += 1;
                     }
-                } else if c.is_numeric() {
+                } else if numeric {
                     digits += 1;
                 }
             } else if !c.is_whitespace() {
                 symbols += 1;
             }
             in_word = word_char;
-            prev = c;
+            prev_lower = is_lower;
         }
         let mut stop = 0usize;
-        for w in lower.split(|c: char| !(c == '_' || c.is_alphanumeric())) {
+        for w in lower.split(|c: char| !lexicon::is_word_char(c)) {
             if !w.is_empty() && lexicon::is_stop_word(w) {
                 stop += 1;
             }
         }
         let (terminal, ends_colon, ends_question) = ends_terminal(text);
-        let key = if words <= 16 {
+        let key = if words <= 30 {
             lexicon::heading_key(text)
         } else {
             String::new()
@@ -299,42 +325,46 @@ impl<'a> Line<'a> {
 fn cues(text: &str, lower: &str, key: &str, words: usize) -> Cues {
     let short = words <= 12;
     let mut c = Cues {
-        separators: text.matches(" | ").count()
-            + text.matches(" / ").count()
-            + text.matches(" • ").count()
-            + text.matches(" · ").count(),
+        separators: if text.contains(['|', '/', '•', '·']) {
+            text.matches(" | ").count()
+                + text.matches(" / ").count()
+                + text.matches(" • ").count()
+                + text.matches(" · ").count()
+        } else {
+            0
+        },
         ..Cues::default()
     };
     if short {
-        c.furniture_phrase = lexicon::FURNITURE_PHRASES.iter().any(|p| lower.contains(p));
+        c.furniture_phrase = lexicon::has_furniture_phrase(key, text);
         c.ui_word = lexicon::is_ui_word(key);
-        c.store_badge = [
-            "app store",
-            "app-store",
-            "appstore",
-            "play store",
-            "play-store",
-            "google play",
-            "googleplay",
-        ]
-        .iter()
-        .any(|p| lower.contains(p));
+        c.store_badge = (lower.contains("store") || lower.contains("play"))
+            && [
+                "app store",
+                "app-store",
+                "appstore",
+                "play store",
+                "play-store",
+                "google play",
+                "googleplay",
+            ]
+            .iter()
+            .any(|p| lower.contains(p));
     }
-    c.callout = lexicon::CALLOUT_PREFIXES
-        .iter()
-        .any(|p| lower.starts_with(p));
-    c.leaked_markup = text.ends_with("\">")
-        || text.contains("\" />")
-        || text.contains("\"/>")
-        || text.contains("=\"")
-        || text.contains("</")
-        || text.contains("{{")
-        || (text.starts_with('<') && text.ends_with('>'));
+    c.callout = lexicon::has_callout_prefix(lower);
+    c.leaked_markup = (text.contains('"') || text.contains('<') || text.contains('{'))
+        && (text.ends_with("\">")
+            || text.contains("\" />")
+            || text.contains("\"/>")
+            || text.contains("=\"")
+            || text.contains("</")
+            || text.contains("{{")
+            || (text.starts_with('<') && text.ends_with('>')));
     c.url =
         lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("www.");
     if words <= 18 {
         let toks: Vec<&str> = lower
-            .split(|ch: char| !ch.is_alphanumeric())
+            .split(|ch: char| !lexicon::is_word_char(ch) || ch == '_')
             .filter(|t| !t.is_empty())
             .collect();
         // "18 hours ago", "Al Mayadeen18 hours ago", "timean hour ago", "vor 2 Stunden".
@@ -346,7 +376,7 @@ fn cues(text: &str, lower: &str, key: &str, words: usize) -> Cues {
         });
         let has_unit = toks.iter().any(|t| {
             let t = t.trim_start_matches(|ch: char| ch.is_ascii_digit());
-            TIME_UNITS.contains(&t)
+            TIME_UNIT_SET.contains(t)
                 || t.starts_with("stunde")
                 || t.starts_with("minute")
                 || t.starts_with("heure")
@@ -358,7 +388,7 @@ fn cues(text: &str, lower: &str, key: &str, words: usize) -> Cues {
                 || t.starts_with("godzin")
         });
         c.relative_time = has_ago && has_unit && words <= 10;
-        let month = toks.iter().any(|t| MONTHS.contains(t));
+        let month = toks.iter().any(|t| MONTH_SET.contains(t));
         let has_digit = text.chars().any(|ch| ch.is_ascii_digit());
         let numeric_date = toks
             .iter()
@@ -456,7 +486,7 @@ pub struct Context {
 /// The context of every line (same order as `lines`).
 pub fn context_features(
     lines: &[Line<'_>],
-    title_words: &[String],
+    title_words: &FastSet<String>,
     title_index: Option<usize>,
 ) -> Vec<Context> {
     let n = lines.len();
@@ -511,7 +541,7 @@ pub fn context_features(
 }
 
 /// Share of the line's words that are title words (0 when there is no title).
-pub fn title_similarity(line: &Line<'_>, title_words: &[String]) -> f32 {
+pub fn title_similarity(line: &Line<'_>, title_words: &FastSet<String>) -> f32 {
     if title_words.is_empty() || line.words == 0 || line.words > 40 {
         return 0.0;
     }
@@ -525,7 +555,7 @@ pub fn title_similarity(line: &Line<'_>, title_words: &[String]) -> f32 {
             continue;
         }
         n += 1;
-        if title_words.iter().any(|t| t == w) {
+        if title_words.contains(w) {
             hit += 1;
         }
     }
@@ -704,7 +734,7 @@ mod tests {
             .enumerate()
             .map(|(i, t)| Line::measure(i, t))
             .collect();
-        let ctx = context_features(&lines, &[], None);
+        let ctx = context_features(&lines, &FastSet::default(), None);
         let mut v = [0.0; N_FEATURES];
         vector(&lines[1], &ctx[1], &mut v);
         let idx = FEATURE_NAMES

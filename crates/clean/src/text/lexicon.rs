@@ -6,8 +6,117 @@
 //! written from the widget headings that news and blog templates commonly print; stop words
 //! are the most frequent function words of each language.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
+
+/// FNV-1a: a fast hasher for the short static words looked up per token (SipHash is the
+/// default and costs more than the lookups themselves here).
+#[derive(Default, Clone, Copy)]
+pub struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// A set with the [`Fnv`] hasher.
+pub type FastSet<T> = HashSet<T, BuildHasherDefault<Fnv>>;
+/// A map with the [`Fnv`] hasher.
+pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
+/// Phrases as word runs, with the set of their first words so that most positions of a line
+/// are rejected with one lookup.
+pub struct PhraseSet {
+    phrases: FastSet<String>,
+    first_words: FastSet<String>,
+    max_words: usize,
+}
+
+impl PhraseSet {
+    fn new(list: &[&str]) -> PhraseSet {
+        let phrases: FastSet<String> = list
+            .iter()
+            .map(|p| heading_key(p))
+            .filter(|k| !k.is_empty())
+            .collect();
+        let first_words = phrases
+            .iter()
+            .filter_map(|p| p.split(' ').next().map(str::to_string))
+            .collect();
+        let max_words = phrases
+            .iter()
+            .map(|p| p.split(' ').count())
+            .max()
+            .unwrap_or(1);
+        PhraseSet {
+            phrases,
+            first_words,
+            max_words,
+        }
+    }
+
+    /// Whether some run of consecutive words of `key` (a [`heading_key`]) is a phrase.
+    pub fn hit(&self, key: &str) -> bool {
+        let bytes = key.as_bytes();
+        let mut start = 0;
+        while start < bytes.len() {
+            let mut first_end = start;
+            while first_end < bytes.len() && bytes[first_end] != b' ' {
+                first_end += 1;
+            }
+            if key
+                .get(start..first_end)
+                .is_some_and(|w| self.first_words.contains(w))
+            {
+                let mut end = first_end;
+                for _ in 0..self.max_words {
+                    if key
+                        .get(start..end)
+                        .is_some_and(|g| self.phrases.contains(g))
+                    {
+                        return true;
+                    }
+                    if end >= bytes.len() {
+                        break;
+                    }
+                    end += 1;
+                    while end < bytes.len() && bytes[end] != b' ' {
+                        end += 1;
+                    }
+                }
+            }
+            start = first_end + 1;
+        }
+        false
+    }
+}
+
+/// `\w` as in Python's `re`: letters, digits and `_`; a fast answer for ASCII and for the
+/// General Punctuation block (curly quotes, dashes), which is all punctuation.
+pub fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric() || c == '_'
+    } else if ('\u{2000}'..='\u{206f}').contains(&c) {
+        false
+    } else {
+        c.is_alphanumeric()
+    }
+}
 
 /// What a furniture heading opens, and so what happens to the lines under it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -552,7 +661,7 @@ const HEADING_PREFIXES: &[(&str, Furniture)] = &[
     ("więcej o ", Furniture::Related),
 ];
 
-static HEADING_MAP: LazyLock<std::collections::HashMap<&'static str, Furniture>> =
+static HEADING_MAP: LazyLock<FastMap<&'static str, Furniture>> =
     LazyLock::new(|| HEADINGS.iter().copied().collect());
 
 /// The key a heading is matched on: lowercase letters only, single spaces. Numbers are dropped
@@ -561,7 +670,17 @@ pub fn heading_key(line: &str) -> String {
     let mut key = String::with_capacity(line.len());
     let mut pending_space = false;
     for c in line.chars() {
-        if c.is_alphabetic() {
+        if c.is_ascii() {
+            if c.is_ascii_alphabetic() {
+                if pending_space && !key.is_empty() {
+                    key.push(' ');
+                }
+                pending_space = false;
+                key.push(c.to_ascii_lowercase());
+            } else if !c.is_ascii_digit() {
+                pending_space = true;
+            }
+        } else if c.is_alphabetic() {
             if pending_space && !key.is_empty() {
                 key.push(' ');
             }
@@ -589,9 +708,15 @@ pub fn furniture_heading(key: &str, words: usize) -> Option<Furniture> {
     }
     // "Comments 12", "Related Articles:" followed by an arrow glyph and so on are handled by
     // the key; here prefixes, which need something after them ("More from <site>").
-    for (p, f) in HEADING_PREFIXES {
-        if key.starts_with(p) {
-            return Some(*f);
+    if let Some(ps) = key
+        .chars()
+        .next()
+        .and_then(|c| HEADING_PREFIX_BY_FIRST.get(&c))
+    {
+        for (p, f) in ps {
+            if key.starts_with(p) {
+                return Some(*f);
+            }
         }
     }
     // "Top 10 this week", "top stories this week": `top` followed by a period word.
@@ -616,6 +741,7 @@ pub const FURNITURE_PHRASES: &[&str] = &[
     "copyright ©",
     "©",
     "cookie",
+    "cookies",
     "privacy policy",
     "terms of use",
     "terms of service",
@@ -628,6 +754,8 @@ pub const FURNITURE_PHRASES: &[&str] = &[
     "subscribe",
     "subscription",
     "newsletter",
+    "newsletters",
+    "subscribers",
     "unsubscribe",
     "follow us",
     "share this",
@@ -722,6 +850,45 @@ pub const FURNITURE_PHRASES: &[&str] = &[
     "zaloguj",
 ];
 
+static PHRASE_KEYS: LazyLock<PhraseSet> = LazyLock::new(|| PhraseSet::new(FURNITURE_PHRASES));
+
+/// Whether a line holds a furniture phrase; `key` is its [`heading_key`].
+pub fn has_furniture_phrase(key: &str, text: &str) -> bool {
+    text.contains('©') || PHRASE_KEYS.hit(key)
+}
+
+/// Sentences that sell the site rather than tell the story (newsletter, app and follow
+/// prompts), matched as word runs.
+const PROMO_PROMPTS: &[&str] = &[
+    "subscribe to our",
+    "subscribe to the",
+    "sign up for our",
+    "sign up to our",
+    "sign up for the",
+    "our newsletter",
+    "download our app",
+    "download the app",
+    "follow us on",
+    "follow him on",
+    "follow her on",
+    "follow them on",
+    "like us on facebook",
+    "click here to",
+    "newsletter abonnieren",
+    "abonnez vous",
+    "suscríbete a",
+    "iscriviti alla",
+    "assine a nossa",
+    "подпишитесь на",
+];
+
+static PROMO_KEYS: LazyLock<PhraseSet> = LazyLock::new(|| PhraseSet::new(PROMO_PROMPTS));
+
+/// Whether a line holds a promotion prompt; `key` is its [`heading_key`].
+pub fn has_promo_prompt(key: &str) -> bool {
+    PROMO_KEYS.hit(key)
+}
+
 /// Short interface words that are furniture when they stand alone on a line (share bars,
 /// menus, widgets). Matched on the heading key.
 pub const UI_WORDS: &[&str] = &[
@@ -808,7 +975,7 @@ pub const UI_WORDS: &[&str] = &[
     "x",
 ];
 
-static UI_SET: LazyLock<HashSet<&'static str>> =
+static UI_SET: LazyLock<FastSet<&'static str>> =
     LazyLock::new(|| UI_WORDS.iter().copied().collect());
 
 /// Whether a line's heading key is a lone interface word ("Share", "Tweet", "Print").
@@ -874,7 +1041,37 @@ pub const CALLOUT_PREFIXES: &[&str] = &[
     "читайте также:",
 ];
 
-static STOP_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+static CALLOUT_BY_FIRST: LazyLock<FastMap<char, Vec<&'static str>>> = LazyLock::new(|| {
+    let mut m: FastMap<char, Vec<&'static str>> = FastMap::default();
+    for p in CALLOUT_PREFIXES {
+        if let Some(c) = p.chars().next() {
+            m.entry(c).or_default().push(p);
+        }
+    }
+    m
+});
+
+/// Whether a lowercased line starts with a callout or prompt prefix.
+pub fn has_callout_prefix(lower: &str) -> bool {
+    lower
+        .chars()
+        .next()
+        .and_then(|c| CALLOUT_BY_FIRST.get(&c))
+        .is_some_and(|ps| ps.iter().any(|p| lower.starts_with(p)))
+}
+
+static HEADING_PREFIX_BY_FIRST: LazyLock<FastMap<char, Vec<(&'static str, Furniture)>>> =
+    LazyLock::new(|| {
+        let mut m: FastMap<char, Vec<(&'static str, Furniture)>> = FastMap::default();
+        for (p, f) in HEADING_PREFIXES {
+            if let Some(c) = p.chars().next() {
+                m.entry(c).or_default().push((p, *f));
+            }
+        }
+        m
+    });
+
+static STOP_WORDS: LazyLock<FastSet<&'static str>> = LazyLock::new(|| {
     const LISTS: &[&str] = &[
         // en
         "the a an and or but of to in on at for with from by as is are was were be been \
@@ -962,6 +1159,29 @@ mod tests {
             furniture_heading(&heading_key("The council voted on the bridge"), 6),
             None
         );
+    }
+
+    #[test]
+    fn phrases_match_whole_word_runs() {
+        assert!(has_furniture_phrase(
+            &heading_key("Sign In | Register"),
+            "Sign In | Register"
+        ));
+        assert!(has_furniture_phrase(
+            &heading_key("3 hours ago"),
+            "3 hours ago"
+        ));
+        assert!(has_furniture_phrase("x", "© 2019 Example"));
+        assert!(!has_furniture_phrase(
+            &heading_key("Designing a bridge"),
+            "Designing a bridge"
+        ));
+        assert!(has_promo_prompt(&heading_key(
+            "Need more? Subscribe to our newsletter!"
+        )));
+        assert!(!has_promo_prompt(&heading_key(
+            "The council voted on the bridge."
+        )));
     }
 
     #[test]
