@@ -24,6 +24,7 @@ pub(crate) enum Kind {
     Item,
     Quote,
     Pre,
+    /// A table row.
     Cell,
 }
 
@@ -266,7 +267,7 @@ fn kind_in(tag: Tag, outer: Option<Kind>) -> Option<Kind> {
         Tag::Li | Tag::Dt | Tag::Dd => Some(Kind::Item),
         Tag::Blockquote => Some(Kind::Quote),
         Tag::Pre => Some(Kind::Pre),
-        Tag::Cell => Some(Kind::Cell),
+        Tag::Tr => Some(Kind::Cell),
         Tag::P => Some(Kind::Para),
         _ => outer,
     }
@@ -342,6 +343,11 @@ pub(crate) fn blocks(tree: &Tree, deadline: &Deadline) -> Result<Blocks, Extract
                 if tag.is_block() {
                     let kind = kind_of(&open);
                     b.flush(kind);
+                }
+                if tag == Tag::Cell && !b.cur.trim().is_empty() {
+                    let t = b.cur.trim_end().len();
+                    b.cur.truncate(t);
+                    b.cur.push_str(" | ");
                 }
                 if node.end as usize > i + 1 {
                     if tag == Tag::A {

@@ -95,9 +95,13 @@ impl Tag {
         }
     }
 
-    /// Whether the element starts and ends a paragraph.
+    /// Whether the element starts and ends a paragraph. Table cells do not: a row is one
+    /// paragraph, its cells separated by ` | `.
     pub(crate) fn is_block(self) -> bool {
-        !matches!(self, Tag::Text | Tag::Inline | Tag::A | Tag::Skip)
+        !matches!(
+            self,
+            Tag::Text | Tag::Inline | Tag::A | Tag::Skip | Tag::Cell
+        )
     }
 }
 
@@ -165,11 +169,12 @@ impl Tree {
             nodes: Vec::with_capacity(1024),
             text: String::with_capacity(16 * 1024),
         };
-        // (node, parent index in `tree.nodes`)
+        // (node, parent index in `tree.nodes`, inside a <pre>)
         let root = dom.tree.root();
-        let mut stack = vec![(root, 0u32)];
+        let mut stack = vec![(root, 0u32, false)];
         let mut count = 0u32;
-        while let Some((node, parent)) = stack.pop() {
+        while let Some((node, parent, in_pre)) = stack.pop() {
+            let mut child_pre = in_pre;
             count = count.wrapping_add(1);
             if count.is_multiple_of(4096) {
                 deadline.check()?;
@@ -200,11 +205,17 @@ impl Tree {
                         text: (0, 0),
                         hint,
                     });
+                    child_pre |= tag == Tag::Pre;
                     tag != Tag::Skip
                 }
                 DomNode::Text(t) => {
                     let start = tree.text.len() as u32;
-                    push_collapsed(&mut tree.text, t);
+                    if in_pre {
+                        // Preformatted text keeps its lines (code, poems, tables in text).
+                        tree.text.extend(t.chars().filter(|&c| c != '\r'));
+                    } else {
+                        push_collapsed(&mut tree.text, t);
+                    }
                     tree.nodes.push(Node {
                         tag: Tag::Text,
                         parent,
@@ -220,7 +231,7 @@ impl Tree {
                 // Push children last-first so they pop in document order.
                 let mut child = node.last_child();
                 while let Some(c) = child {
-                    stack.push((c, index));
+                    stack.push((c, index, child_pre));
                     child = c.prev_sibling();
                 }
             }
