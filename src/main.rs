@@ -4,6 +4,7 @@
 //! `pith segment` and `pith export` run one stage each and compose with pipes through JSONL.
 
 mod config;
+mod eval;
 mod incremental;
 mod log;
 mod pipeline;
@@ -44,7 +45,7 @@ struct Common {
     #[arg(long, global = true)]
     threads: Option<usize>,
     /// No progress bar and no summary line; rejects are still logged.
-    #[arg(long, global = true)]
+    #[arg(long, short = 'q', global = true)]
     quiet: bool,
     /// Log as plain text or as one JSON object a line.
     #[arg(long, global = true, value_enum, default_value = "text")]
@@ -146,6 +147,22 @@ enum Command {
         keep_formulas: bool,
         #[command(flatten)]
         common: Common,
+    },
+    /// Score predicted text against gold text: token-level precision, recall and F1 per
+    /// document and mean (the measure of shared/eval/score_extraction.py and score_text.py).
+    Eval {
+        /// Gold: JSONL `{id, text}`, a ScrapingHub-style JSON object, or a directory of <id>.txt.
+        #[arg(long)]
+        gold: PathBuf,
+        /// Predictions, in any of the same forms (pith's own JSONL output works as it is).
+        #[arg(long)]
+        pred: PathBuf,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Also print every document's scores.
+        #[arg(long)]
+        per_doc: bool,
     },
     /// Validate a pipeline config without reading any data.
     Check {
@@ -262,6 +279,19 @@ fn dispatch(cli: Cli) -> (Logger, Result<u8>) {
                 incremental::state_command(&cfg, action, &log)
             });
             (log, r)
+        }
+        Command::Eval {
+            gold,
+            pred,
+            json,
+            per_doc,
+        } => {
+            let log = Logger {
+                quiet: false,
+                format: LogFormat::Text,
+                summary_to: SummaryTo::Stdout,
+            };
+            (log, eval::cmd_eval(&gold, &pred, json, per_doc))
         }
         Command::Check { config } => {
             let log = Logger {

@@ -180,3 +180,39 @@ fn progress_bar_on_a_terminal_does_not_break_the_run() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(dir.path().join("out/c.jsonl").exists());
 }
+
+#[test]
+fn eval_scores_like_the_reference_scorer() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("gold.jsonl"),
+        "{\"id\":\"a\",\"text\":\"the cat sat on the mat\"}\n{\"id\":\"b\",\"text\":\"x y\"}\n{\"id\":\"c\",\"text\":\"\"}\n",
+    )
+    .expect("write");
+    // a: 4 of 5 predicted tokens right, 4 of 6 gold found; b: missing; c: both empty.
+    std::fs::write(
+        dir.path().join("pred.jsonl"),
+        "{\"id\":\"a\",\"text\":\"the cat sat, the dog\"}\n{\"id\":\"c\",\"text\":\"\"}\n",
+    )
+    .expect("write");
+    let out = run_in(
+        dir.path(),
+        &[
+            "eval",
+            "--gold",
+            "gold.jsonl",
+            "--pred",
+            "pred.jsonl",
+            "--json",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(stdout(&out).trim()).expect("json");
+    let f1_a = 2.0 * 0.8 * (4.0 / 6.0) / (0.8 + 4.0 / 6.0);
+    let mean = (f1_a + 0.0 + 1.0) / 3.0;
+    assert!(
+        (v["mean_f1"].as_f64().expect("f1") - mean).abs() < 1e-9,
+        "{v}"
+    );
+    assert_eq!(v["n_missing_pred"], 1);
+}

@@ -22,6 +22,7 @@
 //! ```
 
 pub mod html;
+pub mod score;
 pub mod text;
 
 use pith_core::{Document, DropReason, Error, Stage, Verdict};
