@@ -396,6 +396,49 @@ whole town, it has taken far too long and cost far too much already, in my opini
     }
 
     #[test]
+    fn listing_page_gives_a_short_main_block() {
+        let mut items = String::new();
+        for k in 0..30 {
+            items.push_str(&format!(
+                "<li class=\"card\"><h3><a href=\"/s/{k}\">Story number {k} about the harbour \
+                 works</a></h3><p>Residents near the harbour describe week {k} of the works and \
+                 what changed for them...</p></li>"
+            ));
+        }
+        let page = format!(
+            "<html><body><nav><a href=/>Home</a> <a href=/news>News</a></nav><main>\
+             <h1>Harbour news</h1><p>{}</p><ul class=\"stories\">{items}</ul></main>\
+             <footer>All rights reserved.</footer></body></html>",
+            PARAS[0]
+        );
+        let out = extract(&page, &Options::default()).expect("within budget");
+        assert!(out.text.contains(PARAS[0]), "{}", out.text);
+        assert!(out.text.len() < 1500, "too long: {}", out.text.len());
+    }
+
+    #[test]
+    fn large_hostile_page_stays_linear() {
+        let mut page = String::from("<html><body><div class=post>");
+        for k in 0..4000 {
+            page.push_str(&format!(
+                "<p>{}</p><h3>Related</h3><span hidden>x",
+                PARAS[k % 4]
+            ));
+            page.push_str("<script>if (a < b) {}</script><!-- c --><td><div aria-hidden=true>");
+        }
+        let opts = Options {
+            time_budget: Duration::from_secs(120),
+            ..Options::default()
+        };
+        let start = Instant::now();
+        let out = extract(&page, &opts).expect("within budget");
+        assert!(start.elapsed() < Duration::from_secs(60));
+        assert!(!out.text.contains("if (a < b)"));
+        // Unclosed hidden elements do not swallow the rest of the page.
+        assert!(out.text.contains(PARAS[3]), "{}", out.text);
+    }
+
+    #[test]
     fn markdown_marks_headings_and_items() {
         let page = format!(
             "<body><div class=post><p>{}</p><h2>Next steps</h2><p>{}</p><ul><li>{}</li>\

@@ -657,6 +657,7 @@ pub(crate) fn select(tree: &Tree, blocks: &Blocks, main: Option<usize>) -> Vec<u
     // drop the cue and what follows up to the next prose paragraph (list items, teasers and
     // short lines go with it), so in-article inserts go and trailing sections are cut.
     let mut seen_good = false;
+    let mut out = Vec::with_capacity(kept.len());
     let mut pos = 0;
     while pos < kept.len() {
         let b = &bl[kept[pos]];
@@ -664,18 +665,19 @@ pub(crate) fn select(tree: &Tree, blocks: &Blocks, main: Option<usize>) -> Vec<u
             && b.class != Class::Good
             && is_section_end(blocks.text_of(b), matches!(b.kind, Kind::Heading(_)))
         {
-            let mut j = pos + 1;
-            while j < kept.len()
-                && (bl[kept[j]].class != Class::Good || bl[kept[j]].kind == Kind::Item)
+            pos += 1;
+            while pos < kept.len()
+                && (bl[kept[pos]].class != Class::Good || bl[kept[pos]].kind == Kind::Item)
             {
-                j += 1;
+                pos += 1;
             }
-            kept.drain(pos..j);
             continue;
         }
         seen_good |= b.class == Class::Good;
+        out.push(kept[pos]);
         pos += 1;
     }
+    let mut kept = out;
     // Short lines at the edges of the main node are bylines, datelines, "share this",
     // "follow us": trim them back to the first and last prose block.
     let first_good = kept.iter().position(|&k| bl[k].class == Class::Good);

@@ -201,8 +201,8 @@ fn attributes(b: &[u8], mut i: usize, out: &mut Vec<Attr>) -> (usize, bool) {
 }
 
 /// Position just after the end tag that closes `name` opened before `from`, counting nested
-/// elements of the same name; the page's end if there is none.
-fn skip_element(b: &[u8], from: usize, name: &[u8]) -> usize {
+/// elements of the same name; `None` if the page never closes it.
+fn skip_element(b: &[u8], from: usize, name: &[u8]) -> Option<usize> {
     let mut depth = 1usize;
     let mut i = from;
     while let Some(p) = find(b, i, b'<') {
@@ -216,7 +216,7 @@ fn skip_element(b: &[u8], from: usize, name: &[u8]) -> usize {
             if close {
                 depth -= 1;
                 if depth == 0 {
-                    return find(b, after, b'>').map_or(b.len(), |e| e + 1);
+                    return Some(find(b, after, b'>').map_or(b.len(), |e| e + 1));
                 }
             } else {
                 depth += 1;
@@ -224,7 +224,7 @@ fn skip_element(b: &[u8], from: usize, name: &[u8]) -> usize {
         }
         i = p + 1;
     }
-    b.len()
+    None
 }
 
 /// Start of the end tag `</name` (any case) at or after `from`.
@@ -308,6 +308,7 @@ pub(crate) fn strip(page: &str) -> (String, HeadInfo) {
     // tags are dropped only while it is past the pathological threshold.
     let mut depth = 0usize;
     let mut attrs: Vec<Attr> = Vec::with_capacity(16);
+    let mut unclosed: Vec<Vec<u8>> = Vec::new();
     let mut i = 0usize; // scan position
     let mut copy = 0usize; // start of text not yet copied
     while let Some(lt) = find(b, i, b'<') {
@@ -426,11 +427,24 @@ pub(crate) fn strip(page: &str) -> (String, HeadInfo) {
         // Elements whose end tag may be left out are never skipped as hidden: the skip could
         // run to the end of the page.
         let optional_end = matches!(name, b"p" | b"li" | b"dt" | b"dd" | b"tr" | b"td" | b"th");
-        if (is_dropped(name) || (hidden && !optional_end)) && !void {
-            let e = skip_element(b, end, name);
-            i = e;
-            copy = e;
-            continue;
+        if (is_dropped(name) || (hidden && !optional_end))
+            && !void
+            && !unclosed.iter().any(|u| u.as_slice() == name)
+        {
+            match skip_element(b, end, name) {
+                Some(e) => {
+                    i = e;
+                    copy = e;
+                    continue;
+                }
+                // Never closed: html5ever will close it somewhere we cannot tell, so it stays
+                // (its start tag dropped); later ones of the same name are not searched again,
+                // which keeps the pass linear.
+                None => {
+                    unclosed.push(name.to_vec());
+                    continue;
+                }
+            }
         }
         if !void {
             depth += 1;
