@@ -10,7 +10,13 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use pith_clean::text::{self, score, LineStats, Options};
+use pith_clean::text::{self, score, LineModel, LineStats, Options};
+
+/// Hand-set line weights (the starting point before training), for the rules-only figure.
+const HAND_WEIGHTS: &str = "bias -1.0\nlog_units 0.8\nlong 1.0\nshort -1.0\nterminal 1.0\n\
+    stop_density 2.0\nno_stop -0.5\nfurniture_phrase -2.0\nui_word -2.0\nrelative_time -3.0\n\
+    date_like -2.0\nbyline -2.0\nleaked_markup -3.0\nbetween_long 1.0\nwindow_long 1.0\n\
+    short_run -1.0\nparam.pivot 0.5\nparam.line_base 4\nparam.in_block_min 0.3\n";
 
 fn data_dir(var: &str, default: &str) -> PathBuf {
     std::env::var(var)
@@ -103,12 +109,21 @@ fn main() {
                 keep_title: false,
                 ..Options::default()
             };
+            // Rules and block search with hand-set line weights instead of the learned model.
+            let hand = LineModel::parse(HAND_WEIGHTS).expect("hand weights parse");
+            let rules_only = Options {
+                keep_title: false,
+                line_model: Some(hand),
+                ..Options::default()
+            };
             let with_title = Options::default();
             let (f, p, r) = mean_f1(&docs, &no_title, None);
             println!("text_dumps: {} docs from {}", docs.len(), dir.display());
             println!("  mean F1 {f:.4} (P {p:.4} R {r:.4})  title left out (dev gold policy)");
             let (f, p, r) = mean_f1(&docs, &with_title, None);
             println!("  mean F1 {f:.4} (P {p:.4} R {r:.4})  title kept once (default)");
+            let (f, p, r) = mean_f1(&docs, &rules_only, None);
+            println!("  mean F1 {f:.4} (P {p:.4} R {r:.4})  rules + hand-set line weights (no learned model), title left out");
             let mut stats = LineStats::default();
             for d in &docs {
                 stats.observe(&d.host, &d.dump);

@@ -378,6 +378,23 @@ fn run(
             None
         };
     }
+    // A list the story ends on ("1) ...", "- ...", links) goes on past the last scored line.
+    if let Some((s, e)) = block {
+        let ends_on_list = |l: &Line<'_>| l.list_marker || l.cues.url || l.ends_colon;
+        if ends_on_list(&lines[e]) {
+            let mut last = e;
+            let mut k = e + 1;
+            while k < n && k <= last + 2 {
+                match why[k] {
+                    Why::Heading(f) if f.opens_section() => break,
+                    Why::Undecided if lines[k].list_marker || lines[k].cues.url => last = k,
+                    _ => {}
+                }
+                k += 1;
+            }
+            block = Some((s, last));
+        }
+    }
     let mut last_heading: Option<(Furniture, usize)> = None;
     for k in 0..n {
         if let Why::Heading(f) = why[k] {
@@ -390,7 +407,7 @@ fn run(
         }
         let inside = block.is_some_and(|(s, e)| k >= s && k <= e);
         why[k] = if inside {
-            if p[k] >= bp.in_block_min || is_table_row(&lines[k]) {
+            if p[k] >= bp.in_block_min || is_table_row(&lines[k]) || lines[k].list_marker {
                 Why::Content(p[k])
             } else {
                 Why::LowScore(p[k])

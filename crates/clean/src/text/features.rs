@@ -374,32 +374,41 @@ fn cues(text: &str, lower: &str, key: &str, words: usize) -> Cues {
                 "ago" | "vor" | "il" | "hace" | "fa" | "atrás" | "назад" | "geleden" | "temu"
             )
         });
-        let has_unit = toks.iter().any(|t| {
-            let t = t.trim_start_matches(|ch: char| ch.is_ascii_digit());
-            TIME_UNIT_SET.contains(t)
-                || t.starts_with("stunde")
-                || t.starts_with("minute")
-                || t.starts_with("heure")
-                || t.starts_with("hora")
-                || t.starts_with("ora")
-                || t.starts_with("час")
-                || t.starts_with("минут")
-                || t.starts_with("uur")
-                || t.starts_with("godzin")
-        });
-        c.relative_time = has_ago && has_unit && words <= 10;
-        let month = toks.iter().any(|t| MONTH_SET.contains(t));
-        let has_digit = text.chars().any(|ch| ch.is_ascii_digit());
-        let numeric_date = toks
-            .iter()
-            .any(|t| t.len() == 4 && t.chars().all(|ch| ch.is_ascii_digit()))
-            || text.split_whitespace().any(|t| {
-                let parts: Vec<&str> = t.split(['/', '.', '-']).filter(|p| !p.is_empty()).collect();
-                parts.len() == 3
-                    && parts
-                        .iter()
-                        .all(|p| p.chars().all(|ch| ch.is_ascii_digit()))
-            });
+        let has_unit = || {
+            toks.iter().any(|t| {
+                let t = t.trim_start_matches(|ch: char| ch.is_ascii_digit());
+                TIME_UNIT_SET.contains(t)
+                    || [
+                        "stunde",
+                        "minute",
+                        "heure",
+                        "hora",
+                        "ora",
+                        "час",
+                        "минут",
+                        "uur",
+                        "godzin",
+                    ]
+                    .iter()
+                    .any(|u| t.starts_with(u))
+            })
+        };
+        c.relative_time = words <= 10 && has_ago && has_unit();
+        let has_digit = text.bytes().any(|b| b.is_ascii_digit());
+        let month = has_digit && words <= 7 && toks.iter().any(|t| MONTH_SET.contains(t));
+        let numeric_date = has_digit
+            && words <= 4
+            && (toks
+                .iter()
+                .any(|t| t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()))
+                || text.split_whitespace().any(|t| {
+                    let mut parts = 0;
+                    let all_digits = t.split(['/', '.', '-']).filter(|p| !p.is_empty()).all(|p| {
+                        parts += 1;
+                        p.bytes().all(|b| b.is_ascii_digit())
+                    });
+                    all_digits && parts == 3
+                }));
         c.date_like = (month && has_digit && words <= 7) || (numeric_date && words <= 4);
         let first = toks.first().copied().unwrap_or("");
         c.byline = (words <= 10 || (words <= 18 && text.chars().any(|ch| ch.is_ascii_digit())))
