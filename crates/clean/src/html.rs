@@ -177,6 +177,20 @@ pub fn extract(page: &str, opts: &Options) -> Result<Extracted, ExtractError> {
         text.push_str(blocks.text_of(b));
     }
 
+    // Pages that render their text with scripts leave little in the markup, but often give
+    // the whole article as schema.org `articleBody`: use it when the DOM gave far less.
+    if let Some(body) = pm.article_body.as_deref() {
+        let body_words = body.split_whitespace().count();
+        if body_words >= 50 && text.split_whitespace().count() * 10 < body_words * 3 {
+            text = body
+                .split('\n')
+                .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join("\n\n");
+        }
+    }
+
     let mut out = Extracted {
         text,
         title: pm.title,
@@ -436,6 +450,23 @@ whole town, it has taken far too long and cost far too much already, in my opini
         assert!(!out.text.contains("if (a < b)"));
         // Unclosed hidden elements do not swallow the rest of the page.
         assert!(out.text.contains(PARAS[3]), "{}", out.text);
+    }
+
+    #[test]
+    fn script_rendered_page_falls_back_to_json_ld_body() {
+        let body = format!("{}\n{}\n{}", PARAS[0], PARAS[1], PARAS[2]);
+        let ld =
+            serde_json::json!({"@type": "NewsArticle", "headline": "Bridge", "articleBody": body});
+        let page = format!(
+            "<html><head><script type=\"application/ld+json\">{ld}</script></head><body>\
+             <div id=app>Loading…</div><script>render()</script></body></html>"
+        );
+        let out = extract(&page, &Options::default()).expect("within budget");
+        assert_eq!(
+            out.text,
+            format!("{}\n\n{}\n\n{}", PARAS[0], PARAS[1], PARAS[2])
+        );
+        assert_eq!(out.title.as_deref(), Some("Bridge"));
     }
 
     #[test]

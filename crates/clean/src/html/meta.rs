@@ -157,7 +157,12 @@ pub(crate) fn page_meta(head: &HeadInfo, h1: Option<&str>) -> PageMeta {
             ld_url = ld_url.or_else(|| o.get("url").and_then(str_of));
             ld_site = ld_site.or_else(|| o.get("publisher").and_then(str_of));
             ld_desc = ld_desc.or_else(|| o.get("description").and_then(str_of));
-            ld_body = ld_body.or_else(|| o.get("articleBody").and_then(str_of));
+            ld_body = ld_body.or_else(|| {
+                o.get("articleBody")
+                    .and_then(Value::as_str)
+                    .map(|b| b.trim().to_string())
+                    .filter(|b| !b.is_empty())
+            });
         }
     }
     let site_name = meta(&["og:site_name", "application-name", "twitter:site"]).or(ld_site);
