@@ -99,6 +99,13 @@ enum Command {
         /// Text form: plain or markdown.
         #[arg(long, value_parser = ["plain", "markdown"])]
         text_format: Option<String>,
+        /// Record in `meta.explain` each line a text dump lost, with the rule or score.
+        #[arg(long)]
+        explain: bool,
+        /// Read the inputs twice: first count lines repeated across a site's pages, then drop
+        /// them as template.
+        #[arg(long)]
+        corpus_stats: bool,
         #[command(flatten)]
         common: Common,
     },
@@ -306,10 +313,16 @@ fn dispatch(cli: Cli) -> (Logger, Result<u8>) {
             input,
             min_chars,
             text_format,
+            explain,
+            corpus_stats,
             common,
         } => {
             let log = logger(&common, SummaryTo::Stderr);
-            let mut cfg = pith_clean::CleanConfig::default();
+            let mut cfg = pith_clean::CleanConfig {
+                explain,
+                corpus_stats,
+                ..pith_clean::CleanConfig::default()
+            };
             if let Some(m) = min_chars {
                 cfg.min_chars = m;
             }

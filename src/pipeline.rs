@@ -142,6 +142,39 @@ pub(crate) struct Outputs {
 }
 
 impl Flow {
+    /// Shows every input document to the stages that gather corpus statistics, before the
+    /// real pass. Rejects are not reported here: the real pass meets and reports them.
+    pub fn prepass(&self, source: &Source, read: &ReadConfig) -> Result<()> {
+        let wanting: Vec<&dyn Stage> = self
+            .steps
+            .iter()
+            .filter_map(|(s, _)| match s {
+                Step::Stage(stage) if stage.wants_prepass() => Some(stage.as_ref()),
+                _ => None,
+            })
+            .collect();
+        if wanting.is_empty() {
+            return Ok(());
+        }
+        let files = match source {
+            Source::Paths(paths) => discover(paths).0,
+            Source::Files(files, _) => files.clone(),
+            Source::Stdin => anyhow::bail!(
+                "corpus statistics (clean.corpus_stats) need inputs that can be read twice, not standard input"
+            ),
+        };
+        for file in &files {
+            for item in FileReader::open(file, read) {
+                if let Item::Doc(doc) = item {
+                    for stage in &wanting {
+                        stage.observe(&doc);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Starts the worker pool (0 threads = one per core).
     pub fn new(steps: Vec<Step>, threads: usize) -> Result<(Flow, Vec<ExportConfig>)> {
         let threads = if threads == 0 {
@@ -300,6 +333,8 @@ pub fn execute(steps: Vec<Step>, settings: RunSettings) -> Result<RunReport> {
     if let Some(p) = &settings.side.dropped {
         out.dropped = Some(RecordWriter::create(p).map_err(|e| anyhow!("{e:#}"))?);
     }
+
+    flow.prepass(&settings.source, &settings.read)?;
 
     let batch_size = settings.batch_size.max(1);
     let rx = spawn_reader(settings.source.clone(), settings.read.clone(), batch_size);

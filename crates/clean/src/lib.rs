@@ -42,6 +42,21 @@ pub struct CleanConfig {
     /// construction does work linear in the depth for every tag, so a hostile 50,000-deep page
     /// would take minutes.
     pub max_nesting_depth: usize,
+    /// Record, in `meta.explain`, every line a text dump lost and the rule or score that
+    /// dropped it.
+    pub explain: bool,
+    /// Read the inputs once before cleaning and count, per site (the url's host, else the input
+    /// file), the lines of text dumps: lines on `min_host_docs` or more pages of a site are its
+    /// template and are dropped (CCNet-style).
+    pub corpus_stats: bool,
+    /// Pages of one site a line must appear on to count as template.
+    pub min_host_docs: u32,
+    /// Line entries the statistics may hold (about 24 bytes each): memory is bounded by this,
+    /// not by the input.
+    pub stats_capacity: usize,
+    /// Load the statistics from this file at start and save them at the end, so scheduled runs
+    /// learn a site's template over time.
+    pub stats_path: Option<std::path::PathBuf>,
 }
 
 impl Default for CleanConfig {
@@ -51,6 +66,11 @@ impl Default for CleanConfig {
             text_format: TextFormat::Plain,
             time_budget_ms: 2000,
             max_nesting_depth: 2000,
+            explain: false,
+            corpus_stats: false,
+            min_host_docs: 3,
+            stats_capacity: 1 << 20,
+            stats_path: None,
         }
     }
 }
@@ -66,6 +86,10 @@ pub enum TextFormat {
 /// The clean stage.
 pub struct Clean {
     cfg: CleanConfig,
+    text_opts: text::Options,
+    /// Corpus statistics for text dumps, when configured: written during the pre-pass, read
+    /// while cleaning.
+    stats: Option<std::sync::RwLock<text::LineStats>>,
 }
 
 impl Clean {
@@ -73,7 +97,32 @@ impl Clean {
         if cfg.time_budget_ms == 0 {
             return Err(Error::config("time_budget_ms must be greater than 0"));
         }
-        Ok(Clean { cfg })
+        if cfg.min_host_docs < 2 {
+            return Err(Error::config("min_host_docs must be at least 2"));
+        }
+        let stats = if cfg.corpus_stats || cfg.stats_path.is_some() {
+            let loaded = match &cfg.stats_path {
+                Some(p) if p.exists() => {
+                    let f = std::fs::File::open(p)
+                        .map_err(|e| Error::io(format!("cannot open {}", p.display()), e))?;
+                    text::LineStats::read_from(std::io::BufReader::new(f), cfg.stats_capacity)
+                        .map_err(|e| Error::io(format!("cannot read {}", p.display()), e))?
+                }
+                _ => text::LineStats::with_capacity(cfg.stats_capacity),
+            };
+            Some(std::sync::RwLock::new(loaded))
+        } else {
+            None
+        };
+        let text_opts = text::Options {
+            min_host_docs: cfg.min_host_docs,
+            ..text::Options::default()
+        };
+        Ok(Clean {
+            cfg,
+            text_opts,
+            stats,
+        })
     }
 
     pub fn config(&self) -> &CleanConfig {
@@ -84,6 +133,44 @@ impl Clean {
 impl Stage for Clean {
     fn name(&self) -> &'static str {
         "clean"
+    }
+
+    fn wants_prepass(&self) -> bool {
+        self.cfg.corpus_stats
+    }
+
+    fn observe(&self, doc: &Document) {
+        if doc.html.is_some() {
+            return;
+        }
+        if let Some(stats) = &self.stats {
+            let host = site_of(doc);
+            stats
+                .write()
+                .unwrap_or_else(|p| p.into_inner())
+                .observe(&host, &doc.text);
+        }
+    }
+
+    fn finish(&self) -> Result<(), Error> {
+        let (Some(path), Some(stats)) = (&self.cfg.stats_path, &self.stats) else {
+            return Ok(());
+        };
+        let stats = stats.read().unwrap_or_else(|p| p.into_inner());
+        let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
+        tmp_name.push(".tmp");
+        let tmp = path.with_file_name(tmp_name);
+        let write = || -> std::io::Result<()> {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
+            let mut f = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+            stats.write_to(&mut f)?;
+            let f = f.into_inner().map_err(|e| e.into_error())?;
+            f.sync_all()?;
+            std::fs::rename(&tmp, path)
+        };
+        write().map_err(|e| Error::io(format!("cannot save {}", path.display()), e))
     }
 
     fn process(&self, mut doc: Document) -> Verdict {
@@ -127,7 +214,28 @@ impl Stage for Clean {
                 doc.meta.entry(k).or_insert(v);
             }
         } else {
-            let cleaned = text::clean_dump(&doc.text);
+            let host = site_of(&doc);
+            let guard = self
+                .stats
+                .as_ref()
+                .map(|s| s.read().unwrap_or_else(|p| p.into_inner()));
+            let stats = guard.as_deref();
+            let cleaned = if self.cfg.explain {
+                let (cleaned, decisions) =
+                    text::explain_with(&doc.text, &self.text_opts, stats, &host);
+                let dropped: Vec<serde_json::Value> = decisions
+                    .into_iter()
+                    .filter(|d| !d.kept)
+                    .map(|d| {
+                        serde_json::json!({"line": d.line_no, "text": d.text, "why": d.rule_or_score})
+                    })
+                    .collect();
+                doc.set_meta("explain", dropped);
+                cleaned
+            } else {
+                text::clean_dump_opts(&doc.text, &self.text_opts, stats, &host)
+            };
+            drop(guard);
             doc.text = cleaned.text;
             if doc.title.is_none() {
                 doc.title = cleaned.title;
@@ -143,6 +251,23 @@ impl Stage for Clean {
         }
         Verdict::Keep(doc)
     }
+}
+
+/// The site a document belongs to, for corpus statistics: its url's host, else its input file.
+fn site_of(doc: &Document) -> String {
+    if let Some(url) = &doc.url {
+        let rest = url.split_once("://").map_or(url.as_str(), |(_, r)| r);
+        let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let host = host.rsplit('@').next().unwrap_or_default();
+        if !host.is_empty() {
+            return host.trim_start_matches("www.").to_ascii_lowercase();
+        }
+    }
+    doc.meta
+        .get("source_file")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string()
 }
 
 fn reject(doc: &Document, reason: &str, detail: String) -> Verdict {
@@ -253,6 +378,58 @@ mod tests {
             "<div>".repeat(500)
         );
         assert_eq!(nesting_exceeds(&hidden, 100), None);
+    }
+
+    #[test]
+    fn site_is_the_url_host_else_the_input_file() {
+        let mut doc = Document::new("x", "");
+        doc.url = Some("https://www.Example.org:8080/a/b?c".into());
+        assert_eq!(site_of(&doc), "example.org:8080");
+        doc.url = None;
+        doc.set_meta("source_file", "dumps/site.jsonl");
+        assert_eq!(site_of(&doc), "dumps/site.jsonl");
+    }
+
+    #[test]
+    fn corpus_stats_drop_a_sites_template_lines() {
+        let cfg = CleanConfig {
+            corpus_stats: true,
+            explain: true,
+            ..CleanConfig::default()
+        };
+        let clean = Clean::new(cfg).expect("valid");
+        let template = "Ridge Valley Weekly: your town, your news, every single day of the year";
+        let topics = [
+            "harbour", "library", "bridge", "school", "market", "railway", "park", "museum",
+        ];
+        let page = |i: usize| {
+            let t = topics[i];
+            let mut d = Document::new(
+                format!("p{i}"),
+                format!(
+                    "Council meets on the {t} plan\n\n{template}\n\nThe council met on Tuesday to discuss the {t} plan, which residents have debated for years without reaching any agreement on its cost or its timing.\n\nThe mayor said the vote on the {t} would be held again next week after complaints from people who had not been able to attend the meeting in person.\n\nOfficials told the meeting that work on the {t} could start in the spring if the regional fund approves the money by the end of the year.\n"
+                ),
+            );
+            d.url = Some(format!("https://ridge.example/news/{t}"));
+            d
+        };
+        assert!(clean.wants_prepass());
+        for i in 0..5 {
+            clean.observe(&page(i));
+        }
+        match clean.process(page(7)) {
+            Verdict::Keep(d) => {
+                assert!(!d.text.contains("your town, your news"), "{}", d.text);
+                assert!(
+                    d.text.contains("vote on the museum would be held"),
+                    "{}",
+                    d.text
+                );
+                let explained = d.meta["explain"].to_string();
+                assert!(explained.contains("your town"), "{explained}");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -112,6 +112,16 @@ pub trait Stage: Send + Sync {
         docs.into_par_iter().map(|d| self.process(d)).collect()
     }
 
+    /// Whether the stage wants to see every input document once before processing starts
+    /// (corpus statistics such as lines repeated across a site's pages). The runner then reads
+    /// the inputs twice and calls [`Stage::observe`] for each document of the first pass.
+    fn wants_prepass(&self) -> bool {
+        false
+    }
+
+    /// Sees one raw input document during the pre-pass.
+    fn observe(&self, _doc: &Document) {}
+
     /// Runs once after the last batch (to save state, for example).
     fn finish(&self) -> Result<(), Error> {
         Ok(())
