@@ -730,13 +730,19 @@ fn is_caption(l: &Line<'_>) -> bool {
     {
         return true;
     }
-    if !t.ends_with(')') {
+    // The credit in parentheses at the end ("... (AP)"); read from the text, as `lower` holds
+    // only the head of a long line.
+    let tail = l.text.trim_end_matches(['.', ' ']);
+    if !tail.ends_with(')') {
         return false;
     }
-    let Some(open) = t.rfind('(') else {
+    let Some(open) = tail.rfind('(') else {
         return false;
     };
-    let inner = t.get(open + 1..t.len() - 1).unwrap_or("");
+    let inner = tail
+        .get(open + 1..tail.len() - 1)
+        .unwrap_or("")
+        .to_lowercase();
     inner.split_whitespace().count() <= 6
         && [
             "ap",
@@ -800,7 +806,14 @@ fn is_author_bio(lines: &[Line<'_>], i: usize) -> bool {
     if !(2..=4).contains(&prev.words) || prev.capitalized < prev.words || prev.terminal {
         return false;
     }
-    l.lower.starts_with(&prev.lower)
+    let full;
+    let lower = if l.words > features::LOWER_FULL_WORDS {
+        full = l.text.to_lowercase();
+        &full
+    } else {
+        &l.lower
+    };
+    lower.starts_with(&prev.lower)
         && [
             " is a ",
             " is an ",
@@ -814,7 +827,7 @@ fn is_author_bio(lines: &[Line<'_>], i: usize) -> bool {
             " works as ",
         ]
         .iter()
-        .any(|v| l.lower.contains(v))
+        .any(|v| lower.contains(v))
 }
 
 struct Prepared<'a> {

@@ -180,6 +180,17 @@ const TIME_UNITS: &[&str] = &[
     "hours", "day", "days", "week", "weeks", "month", "months", "year", "years", "h", "m", "d",
 ];
 
+/// Longest stop word in bytes (longer words are not looked up).
+const STOP_WORD_BYTES: usize = 24;
+/// Lines up to this many words keep their whole lowercased text.
+pub const LOWER_FULL_WORDS: usize = 40;
+/// Characters of a longer line that are lowercased.
+const LOWER_HEAD_CHARS: usize = 80;
+
+fn is_stop(word: &[u8]) -> bool {
+    lexicon::is_stop_word_bytes(word)
+}
+
 fn is_cjk(c: char) -> bool {
     matches!(c as u32,
         0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF)
@@ -214,11 +225,6 @@ fn starts_list_marker(text: &str) -> bool {
 impl<'a> Line<'a> {
     /// Measures one trimmed, non-blank line.
     pub fn measure(no: usize, text: &'a str) -> Line<'a> {
-        let lower = if text.is_ascii() {
-            text.to_ascii_lowercase()
-        } else {
-            text.to_lowercase()
-        };
         let mut chars = 0usize;
         let mut letters = 0usize;
         let mut upper = 0usize;
@@ -228,8 +234,14 @@ impl<'a> Line<'a> {
         let mut words = 0usize;
         let mut capitalized = 0usize;
         let mut glue = 0usize;
+        let mut stop = 0usize;
         let mut in_word = false;
         let mut prev_lower = false;
+        // The current word, lowercased into a small buffer for the stop-word lookup (one pass
+        // over the line instead of lowercasing and splitting it again).
+        let mut buf = [0u8; STOP_WORD_BYTES];
+        let mut buf_len = 0usize;
+        let mut buf_overflow = false;
         for c in text.chars() {
             chars += 1;
             // ASCII first: the Unicode tables are slow and most text is ASCII.
@@ -256,8 +268,30 @@ impl<'a> Line<'a> {
                     if is_upper {
                         capitalized += 1;
                     }
+                    buf_len = 0;
+                    buf_overflow = false;
                 } else if prev_lower && (is_upper || c.is_ascii_digit()) {
                     glue += 1;
+                }
+                if !buf_overflow {
+                    if c.is_ascii() {
+                        if buf_len < STOP_WORD_BYTES {
+                            buf[buf_len] = c.to_ascii_lowercase() as u8;
+                            buf_len += 1;
+                        } else {
+                            buf_overflow = true;
+                        }
+                    } else {
+                        for l in c.to_lowercase() {
+                            let n = l.len_utf8();
+                            if buf_len + n <= STOP_WORD_BYTES {
+                                l.encode_utf8(&mut buf[buf_len..buf_len + n]);
+                                buf_len += n;
+                            } else {
+                                buf_overflow = true;
+                            }
+                        }
+                    }
                 }
                 if alpha {
                     letters += 1;
@@ -270,18 +304,36 @@ impl<'a> Line<'a> {
                 } else if numeric {
                     digits += 1;
                 }
-            } else if !c.is_whitespace() {
-                symbols += 1;
+            } else {
+                if in_word && !buf_overflow && is_stop(&buf[..buf_len]) {
+                    stop += 1;
+                }
+                if !c.is_whitespace() {
+                    symbols += 1;
+                }
             }
             in_word = word_char;
             prev_lower = is_lower;
         }
-        let mut stop = 0usize;
-        for w in lower.split(|c: char| !lexicon::is_word_char(c)) {
-            if !w.is_empty() && lexicon::is_stop_word(w) {
-                stop += 1;
-            }
+        if in_word && !buf_overflow && is_stop(&buf[..buf_len]) {
+            stop += 1;
         }
+        // Long lines keep a lowercased head only: the rules that read `lower` on long lines
+        // look at how they start.
+        let lower = if words <= LOWER_FULL_WORDS {
+            if text.is_ascii() {
+                text.to_ascii_lowercase()
+            } else {
+                text.to_lowercase()
+            }
+        } else {
+            let head = text
+                .char_indices()
+                .nth(LOWER_HEAD_CHARS)
+                .and_then(|(i, _)| text.get(..i))
+                .unwrap_or(text);
+            head.to_lowercase()
+        };
         let (terminal, ends_colon, ends_question) = ends_terminal(text);
         let key = if words <= 30 {
             lexicon::heading_key(text)

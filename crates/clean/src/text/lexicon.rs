@@ -1117,9 +1117,34 @@ static STOP_WORDS: LazyLock<FastSet<&'static str>> = LazyLock::new(|| {
     LISTS.iter().flat_map(|l| l.split_whitespace()).collect()
 });
 
+/// Length bound and first bytes of the stop words: most words are rejected without hashing.
+static STOP_FILTER: LazyLock<(usize, [bool; 256])> = LazyLock::new(|| {
+    let mut first = [false; 256];
+    let mut max = 0;
+    for w in STOP_WORDS.iter() {
+        max = max.max(w.len());
+        if let Some(b) = w.as_bytes().first() {
+            first[usize::from(*b)] = true;
+        }
+    }
+    (max, first)
+});
+
 /// Whether a lowercased word is a function word of one of the covered languages.
+#[cfg(test)]
 pub fn is_stop_word(lower_word: &str) -> bool {
-    STOP_WORDS.contains(lower_word)
+    is_stop_word_bytes(lower_word.as_bytes())
+}
+
+/// [`is_stop_word`] on the UTF-8 bytes of a lowercased word.
+pub fn is_stop_word_bytes(word: &[u8]) -> bool {
+    let (max, first) = &*STOP_FILTER;
+    match word.first() {
+        Some(b) if word.len() <= *max && first[usize::from(*b)] => {
+            std::str::from_utf8(word).is_ok_and(|w| STOP_WORDS.contains(w))
+        }
+        _ => false,
+    }
 }
 
 #[cfg(test)]
