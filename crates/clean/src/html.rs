@@ -470,6 +470,16 @@ whole town, it has taken far too long and cost far too much already, in my opini
     }
 
     #[test]
+    fn page_without_prose_keeps_its_main_line() {
+        let page = "<html><body><nav><a href=/>Home</a> <a href=/shop>Shop</a></nav>\
+            <div class=item><h1>Linen shirt</h1><p>Soft washed linen shirt in sand colour</p>\
+            <p>€49</p></div><footer><a href=/about>About us</a></footer></body></html>";
+        let out = extract(page, &Options::default()).expect("within budget");
+        assert!(out.text.contains("Soft washed linen shirt"), "{}", out.text);
+        assert!(!out.text.contains("Home") && !out.text.contains("About"));
+    }
+
+    #[test]
     fn markdown_marks_headings_and_items() {
         let page = format!(
             "<body><div class=post><p>{}</p><h2>Next steps</h2><p>{}</p><ul><li>{}</li>\

@@ -626,12 +626,29 @@ fn is_section_end(text: &str, heading: bool) -> bool {
         || (heading && words <= 5 && t.starts_with("more "))
 }
 
+/// The longest plain line that is not furniture, when nothing better stands for the page.
+fn longest_line(bl: &[Block]) -> Vec<usize> {
+    bl.iter()
+        .enumerate()
+        .filter(|(_, b)| !b.boiler && b.class != Class::Bad && !b.is_title)
+        .max_by_key(|(_, b)| b.chars - b.link_chars.min(b.chars))
+        .filter(|(_, b)| b.words >= 3)
+        .map(|(k, _)| k)
+        .into_iter()
+        .collect()
+}
+
+/// How many lines a main node without any prose block keeps ("keep it short").
+const MAX_PLAIN_LINES: usize = 12;
+
 /// The blocks kept from the main node, in order.
 pub(crate) fn select(tree: &Tree, blocks: &Blocks, main: Option<usize>) -> Vec<usize> {
     let bl = &blocks.blocks;
     let (lo, hi) = match main {
         Some(m) => block_range(bl, tree, m),
-        None => return Vec::new(),
+        // No prose anywhere (a product or a gallery page): the longest plain line that is not
+        // furniture stands for the page, rather than nothing.
+        None => return longest_line(bl),
     };
     let mut kept: Vec<usize> = (lo..hi)
         .filter(|&k| {
@@ -692,7 +709,11 @@ pub(crate) fn select(tree: &Tree, blocks: &Blocks, main: Option<usize>) -> Vec<u
             kept.truncate(l + 1);
             kept.drain(..f);
         }
-        _ => kept.clear(),
+        // No prose block in the main node: keep its first few plain lines.
+        _ => kept.truncate(MAX_PLAIN_LINES),
+    }
+    if kept.is_empty() {
+        return longest_line(bl);
     }
     kept
 }
