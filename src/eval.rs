@@ -64,7 +64,13 @@ pub fn load_texts(path: &Path) -> Result<Vec<(String, String)>> {
     read_jsonl(&content).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }
 
-pub fn cmd_eval(gold: &Path, pred: &Path, as_json: bool, per_doc: bool) -> Result<u8> {
+pub fn cmd_eval(
+    gold: &Path,
+    pred: &Path,
+    as_json: bool,
+    per_doc: bool,
+    min_f1: Option<f64>,
+) -> Result<u8> {
     let mut gold_docs = load_texts(gold)?;
     if gold_docs.is_empty() {
         bail!("{}: empty gold set", gold.display());
@@ -136,6 +142,14 @@ pub fn cmd_eval(gold: &Path, pred: &Path, as_json: bool, per_doc: bool) -> Resul
             "mean  P={:.4}  R={:.4}  F1={:.4}   median F1={:.4}",
             s.mean_precision, s.mean_recall, s.mean_f1, median
         );
+    }
+    if let Some(min) = min_f1 {
+        if s.mean_f1 < min {
+            bail!(
+                "mean F1 {:.4} is below the gate of {min:.4} (--min-f1)",
+                s.mean_f1
+            );
+        }
     }
     Ok(0)
 }

@@ -170,6 +170,9 @@ enum Command {
         /// Also print every document's scores.
         #[arg(long)]
         per_doc: bool,
+        /// Exit 1 when the mean F1 is below this (a regression gate for CI).
+        #[arg(long)]
+        min_f1: Option<f64>,
     },
     /// Validate a pipeline config without reading any data.
     Check {
@@ -292,13 +295,14 @@ fn dispatch(cli: Cli) -> (Logger, Result<u8>) {
             pred,
             json,
             per_doc,
+            min_f1,
         } => {
             let log = Logger {
                 quiet: false,
                 format: LogFormat::Text,
                 summary_to: SummaryTo::Stdout,
             };
-            (log, eval::cmd_eval(&gold, &pred, json, per_doc))
+            (log, eval::cmd_eval(&gold, &pred, json, per_doc, min_f1))
         }
         Command::Check { config } => {
             let log = Logger {

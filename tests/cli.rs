@@ -215,4 +215,21 @@ fn eval_scores_like_the_reference_scorer() {
         "{v}"
     );
     assert_eq!(v["n_missing_pred"], 1);
+
+    let gate = |min: &str| {
+        code(&run_in(
+            dir.path(),
+            &[
+                "eval",
+                "--gold",
+                "gold.jsonl",
+                "--pred",
+                "pred.jsonl",
+                "--min-f1",
+                min,
+            ],
+        ))
+    };
+    assert_eq!(gate("0.5"), 0);
+    assert_eq!(gate("0.6"), 1);
 }
