@@ -196,9 +196,9 @@ fn model_of(w: &[f64], w2: &[f64], params: BlockParams) -> LineModel {
 /// Grid search of the block parameters for fixed weights, on `docs`.
 fn fit_params(docs: &[&Doc], (w, w2): &(Vec<f64>, Vec<f64>)) -> (LineModel, f64) {
     let mut best: Option<(LineModel, f64)> = None;
-    for pivot in [0.2f32, 0.3, 0.4] {
-        for line_base in [2f32, 5.0, 10.0] {
-            for in_block_min in [0.05f32, 0.1, 0.2] {
+    for pivot in [0.25f32, 0.3, 0.35, 0.4] {
+        for line_base in [5f32, 10.0, 15.0] {
+            for in_block_min in [0.0f32, 0.05, 0.1] {
                 let m = model_of(
                     w,
                     w2,
