@@ -30,6 +30,9 @@ use score::{Row, Scores};
 
 const BATCH: usize = 1000;
 
+/// Heap bytes of the index after the last `run`.
+static INDEX_BYTES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 fn main() {
     // `cargo bench` passes `--bench`; nothing to parse.
     let cfg: DedupeConfig = match std::env::var("PITH_DEDUPE_CONFIG") {
@@ -135,6 +138,7 @@ fn main() {
         .map(|i| (i.cluster.clone(), i.variant.to_string()))
         .collect();
     let (verdicts, wall, cpu) = run(&pool, &cfg, batches);
+    let index_bytes = INDEX_BYTES.load(std::sync::atomic::Ordering::Relaxed);
     let rows = rows_of(&verdicts, &gold);
     drop(verdicts);
     let s = score::score(&rows);
@@ -149,8 +153,10 @@ fn main() {
         bytes as f64 / 1e6 / cpu.max(1e-9)
     );
     println!(
-        "  memory                 peak RSS {} MiB (generated dump and verdicts included); \
-         configured index bound {} MiB for max_docs = {}",
+        "  memory                 index {} MiB ({} bytes per document); peak RSS {} MiB \
+         (generated dump and verdicts included); configured index bound {} MiB for max_docs = {}",
+        index_bytes >> 20,
+        index_bytes / items.len().max(1),
         peak_rss_mib(),
         cfg.memory_bound() >> 20,
         cfg.max_docs
@@ -279,6 +285,7 @@ fn run(
     });
     let wall = t0.elapsed().as_secs_f64();
     let cpu = process_cpu_seconds() - cpu0;
+    INDEX_BYTES.store(stage.index_bytes(), std::sync::atomic::Ordering::Relaxed);
     (out, wall, if cpu > 0.0 { cpu } else { wall })
 }
 

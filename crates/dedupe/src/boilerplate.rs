@@ -70,6 +70,11 @@ impl ParagraphCounter {
         self.counts.len()
     }
 
+    /// Entries the table has room for without growing.
+    pub fn capacity(&self) -> usize {
+        self.counts.capacity()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.counts.is_empty()
     }

@@ -199,6 +199,30 @@ impl Index {
         }
     }
 
+    /// Heap bytes the index uses now (entries and tables, by capacity), approximately.
+    pub fn heap_bytes(&self) -> usize {
+        let entries: usize = self
+            .entries
+            .iter()
+            .map(|e| {
+                std::mem::size_of::<Entry>()
+                    + e.id.len()
+                    + e.cluster.len()
+                    + e.sig.len() * 2
+                    + e.paras.len() * 10
+                    + e.samples.len() * 4
+                    + e.bloom.len() * 8
+            })
+            .sum();
+        let table = |cap: usize, payload: usize| cap * (payload + 1);
+        entries
+            + table(self.exact.capacity(), 20)
+            + table(self.bands.capacity(), 12)
+            + table(self.paras.capacity(), 12)
+            + table(self.samples.capacity(), 12)
+            + table(self.counter.capacity(), 16)
+    }
+
     /// Upper bound of the memory the index can use, in bytes, for documents of at most
     /// `max_paras` paragraphs, `max_samples` shingle samples and typical ids.
     pub fn memory_bound(

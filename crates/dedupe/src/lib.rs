@@ -374,6 +374,11 @@ impl Dedupe {
         self.lock().len()
     }
 
+    /// Approximate heap bytes the index uses now.
+    pub fn index_bytes(&self) -> usize {
+        self.lock().heap_bytes()
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Index> {
         self.index.lock().unwrap_or_else(|p| p.into_inner())
     }
