@@ -337,6 +337,7 @@ pub fn run(mut cfg: PipelineConfig, opts: &RunOptions, log: &Logger) -> Result<R
         out: None,
         pending: touched,
         pending_files: 0,
+        dirty: false,
         marks: Marks::default(),
         record: &mut record,
         extra: &mut extra,
@@ -460,6 +461,8 @@ struct Ctx<'a> {
     /// Inputs read to their end since the last commit.
     pending: Vec<(String, InputRecord)>,
     pending_files: usize,
+    /// Documents went through the stages since the last commit (their state changed).
+    dirty: bool,
     marks: Marks,
     record: &'a mut RunRecord,
     extra: &'a mut Extra,
@@ -611,6 +614,7 @@ impl Ctx<'_> {
             return Ok(());
         }
         let docs = std::mem::take(batch);
+        self.dirty = true;
         let flow = self.flow;
         let log = self.log;
         let out = self.open_part()?;
@@ -702,12 +706,15 @@ impl Ctx<'_> {
             }
         }
         // Dedupe state for exactly the documents committed so far.
+        // (Nothing to save when no document went through the stages since the last commit.)
         let mut new_gen = None;
-        for s in self.flow.stages() {
-            let r = if last { s.finish() } else { s.checkpoint() };
-            r.map_err(|e| anyhow!("stage {}: {e:#}", s.name()))?;
+        if self.dirty {
+            for s in self.flow.stages() {
+                let r = if last { s.finish() } else { s.checkpoint() };
+                r.map_err(|e| anyhow!("stage {}: {e:#}", s.name()))?;
+            }
         }
-        if self.dedupe_count > 0 {
+        if self.dedupe_count > 0 && self.dirty {
             let g = *self.gen + 1;
             for i in 0..self.dedupe_count {
                 let work = work_path(&self.lay.state_dir, i);
@@ -730,6 +737,7 @@ impl Ctx<'_> {
             run: Some((self.run_id, self.record.clone())),
         })?;
         self.pending_files = 0;
+        self.dirty = false;
         if let Some(g) = new_gen {
             for i in 0..self.dedupe_count {
                 let _ = std::fs::remove_file(gen_path(&self.lay.state_dir, i, *self.gen));
