@@ -172,6 +172,107 @@ const MONTHS: &[&str] = &[
 
 static MONTH_SET: LazyLock<FastSet<&'static str>> =
     LazyLock::new(|| MONTHS.iter().copied().collect());
+/// Words that go with dates and times ("Friday", "am", "updated", "GMT").
+const DATE_WORDS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "mon",
+    "tue",
+    "wed",
+    "thu",
+    "fri",
+    "sat",
+    "sun",
+    "am",
+    "pm",
+    "a",
+    "m",
+    "p",
+    "at",
+    "on",
+    "of",
+    "the",
+    "th",
+    "st",
+    "nd",
+    "rd",
+    "published",
+    "updated",
+    "posted",
+    "last",
+    "modified",
+    "gmt",
+    "utc",
+    "et",
+    "est",
+    "edt",
+    "cst",
+    "cdt",
+    "pst",
+    "pdt",
+    "bst",
+    "cet",
+    "ist",
+    "montag",
+    "dienstag",
+    "mittwoch",
+    "donnerstag",
+    "freitag",
+    "samstag",
+    "sonntag",
+    "um",
+    "uhr",
+    "am",
+    "lundi",
+    "mardi",
+    "mercredi",
+    "jeudi",
+    "vendredi",
+    "samedi",
+    "dimanche",
+    "le",
+    "à",
+    "h",
+    "lunes",
+    "martes",
+    "miércoles",
+    "jueves",
+    "viernes",
+    "sábado",
+    "domingo",
+    "de",
+    "del",
+    "lunedì",
+    "martedì",
+    "mercoledì",
+    "giovedì",
+    "venerdì",
+    "sabato",
+    "domenica",
+    "alle",
+    "segunda",
+    "terça",
+    "quarta",
+    "quinta",
+    "sexta",
+    "feira",
+    "às",
+    "в",
+    "г",
+    "года",
+    "von",
+    "door",
+    "op",
+];
+
+static DATE_WORD_SET: LazyLock<FastSet<&'static str>> =
+    LazyLock::new(|| DATE_WORDS.iter().copied().collect());
+
 static TIME_UNIT_SET: LazyLock<FastSet<&'static str>> =
     LazyLock::new(|| TIME_UNITS.iter().copied().collect());
 
@@ -461,7 +562,20 @@ fn cues(text: &str, lower: &str, key: &str, words: usize) -> Cues {
                     });
                     all_digits && parts == 3
                 }));
-        c.date_like = (month && has_digit && words <= 7) || (numeric_date && words <= 4);
+        // A date line holds little besides the date: month names, numbers, weekdays, times.
+        let mostly_date = || {
+            toks.iter()
+                .filter(|t| {
+                    !(t.bytes().all(|b| b.is_ascii_digit())
+                        || MONTH_SET.contains(*t)
+                        || DATE_WORD_SET.contains(*t)
+                        || (t.len() <= 4 && t.bytes().next().is_some_and(|b| b.is_ascii_digit())))
+                })
+                .count()
+                <= 1
+        };
+        c.date_like =
+            ((month && has_digit && words <= 7) || (numeric_date && words <= 4)) && mostly_date();
         let first = toks.first().copied().unwrap_or("");
         c.byline = (words <= 10 || (words <= 18 && text.chars().any(|ch| ch.is_ascii_digit())))
             && (matches!(
