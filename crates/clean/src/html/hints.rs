@@ -67,7 +67,8 @@ const NEG_SUBSTR: &[&str] = &[
     "affiliate",
 ];
 
-/// Words that mark furniture only as whole words.
+/// Words that mark furniture only as whole words. Responsive visibility classes (`hidden-xs`)
+/// are left out: they hide nothing on a desktop page.
 fn is_neg_word(w: &str) -> bool {
     matches!(
         w,
@@ -82,7 +83,6 @@ fn is_neg_word(w: &str) -> bool {
             | "author"
             | "share"
             | "print"
-            | "hidden"
             | "credit"
             | "credits"
             | "aside"
@@ -95,8 +95,9 @@ fn is_neg_word(w: &str) -> bool {
             | "contact"
             | "legal"
             | "extra"
-            | "hide"
             | "sronly"
+            | "visuallyhidden"
+            | "screenreadertext"
             | "invisible"
             | "email"
             | "rss"
@@ -208,9 +209,19 @@ fn is_boilerplate_word(w: &str) -> bool {
     is_neg_word(w) || (w.len() >= 5 && contains_neg_substr(w.as_bytes()))
 }
 
+/// Whole class tokens that hide an element in the common CSS frameworks (but not responsive
+/// ones such as `hidden-xs`, which hide nothing on a desktop page).
+fn is_hiding_token(t: &str) -> bool {
+    matches!(
+        t,
+        "hidden" | "hide" | "d-none" | "is-hidden" | "u-hidden" | "display-none" | "js-hidden"
+    )
+}
+
 /// Whether an attribute value (class, id, aria-label) marks page furniture.
 pub(crate) fn value_is_boilerplate(value: &str) -> bool {
-    any_word(value, &mut |w| is_boilerplate_word(w))
+    value.split_ascii_whitespace().any(is_hiding_token)
+        || any_word(value, &mut |w| is_boilerplate_word(w))
 }
 
 /// The attributes the classification reads.
@@ -304,5 +315,7 @@ mod tests {
         assert!(!value_is_boilerplate("headerless shadow read"));
         assert!(!value_is_boilerplate("article-body"));
         assert!(value_is_boilerplate("social-share-bar"));
+        assert!(value_is_boilerplate("box hidden"));
+        assert!(!value_is_boilerplate("hidden-xs col-md-8"));
     }
 }
