@@ -86,8 +86,7 @@ fn main() {
             Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join("../../../shared/bench/extraction/scrapinghub")
         });
-    let gold_text = std::fs::read_to_string(dir.join("gold.jsonl")).expect("gold.jsonl readable");
-    let gold = score::read_jsonl(&gold_text).expect("gold.jsonl valid");
+    let gold = score::load_texts(&dir.join("gold.jsonl")).expect("gold.jsonl readable and valid");
     let pages = load_pages(&dir);
     let bytes: usize = pages.iter().map(|(_, p)| p.len()).sum();
     let opts = Options::default();
@@ -192,12 +191,11 @@ fn main() {
         .last()
         .and_then(|l| l.trim().parse::<f64>().ok())
         .unwrap_or(wall);
-    let tp = std::fs::read_to_string(&out_path).unwrap_or_default();
-    let _ = std::fs::remove_file(&out_path);
-    let tpred: HashMap<String, String> = score::read_jsonl(&tp)
+    let tpred: HashMap<String, String> = score::load_texts(&out_path)
         .unwrap_or_default()
         .into_iter()
         .collect();
+    let _ = std::fs::remove_file(&out_path);
     let ts = score::score(&gold, &tpred);
     let t_docs_s = pages.len() as f64 / cpu;
     println!(

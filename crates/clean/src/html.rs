@@ -544,6 +544,16 @@ whole town, it has taken far too long and cost far too much already, in my opini
     }
 
     #[test]
+    fn every_prefix_of_a_page_is_safe() {
+        // Cut pages (truncated downloads) end inside tags, attributes, comments and scripts.
+        let page = news_page().replace("<p>", "<p data-x='a>b' class=\"x\">é");
+        for (i, _) in page.char_indices().step_by(7) {
+            let cut = page.get(..i).expect("char boundary");
+            assert!(extract(cut, &Options::default()).is_ok());
+        }
+    }
+
+    #[test]
     fn empty_and_broken_pages() {
         for page in [
             "",

@@ -152,6 +152,57 @@ pub fn score(gold: &[(String, String)], pred: &HashMap<String, String>) -> Summa
     }
 }
 
+/// The text of a gold or prediction record: a string, or an object's first text field.
+fn text_of(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Object(_) => ["text", "article_body", "articleBody", "plaintext"]
+            .iter()
+            .find_map(|k| v.get(k))
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string(),
+        _ => String::new(),
+    }
+}
+
+/// Loads `(id, text)` pairs the way `score_extraction.py` does: a directory of `<id>.txt`
+/// files, a JSONL file, or a ScrapingHub-style JSON object `{id: {"articleBody": ...}}`
+/// (optionally wrapped as `{"version", "output"}`).
+pub fn load_texts(path: &std::path::Path) -> Result<Vec<(String, String)>, String> {
+    if path.is_dir() {
+        let mut out = Vec::new();
+        let entries = std::fs::read_dir(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        for entry in entries {
+            let p = entry
+                .map_err(|e| format!("{}: {e}", path.display()))?
+                .path();
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if let Some(id) = name.strip_suffix(".txt") {
+                let bytes = std::fs::read(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+                out.push((id.to_string(), String::from_utf8_lossy(&bytes).into_owned()));
+            }
+        }
+        out.sort();
+        return Ok(out);
+    }
+    let content = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let is_jsonl = path.extension().is_some_and(|e| e == "jsonl");
+    if !is_jsonl {
+        if let Ok(serde_json::Value::Object(mut o)) = serde_json::from_str(&content) {
+            if !o.contains_key("id") && !o.contains_key("page_id") {
+                if o.len() == 2 && o.contains_key("version") && o.contains_key("output") {
+                    if let Some(serde_json::Value::Object(inner)) = o.remove("output") {
+                        o = inner;
+                    }
+                }
+                return Ok(o.iter().map(|(k, v)| (k.clone(), text_of(v))).collect());
+            }
+        }
+    }
+    read_jsonl(&content)
+}
+
 /// Reads `{"id" | "page_id", "text" | "article_body" | "articleBody" | "plaintext"}` JSONL
 /// lines into `(id, text)` pairs, in file order.
 pub fn read_jsonl(content: &str) -> Result<Vec<(String, String)>, String> {
@@ -171,13 +222,7 @@ pub fn read_jsonl(content: &str) -> Result<Vec<(String, String)>, String> {
                 other => other.to_string(),
             })
             .ok_or_else(|| format!("line {}: no id/page_id", n + 1))?;
-        let text = ["text", "article_body", "articleBody", "plaintext"]
-            .iter()
-            .find_map(|k| v.get(k))
-            .and_then(|v| v.as_str())
-            .unwrap_or("")
-            .to_string();
-        out.push((id, text));
+        out.push((id, text_of(&v)));
     }
     Ok(out)
 }
@@ -205,6 +250,42 @@ mod tests {
         let s = score_doc("a a b", "a c");
         assert_eq!(s.tp, 1);
         assert!((s.precision - 0.5).abs() < 1e-12 && (s.recall - 1.0 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn loads_the_three_formats() {
+        let dir = std::env::temp_dir().join(format!("pith-score-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("txt")).expect("temp dir");
+        std::fs::write(dir.join("txt/a.txt"), "alpha beta").expect("write");
+        std::fs::write(dir.join("txt/b.md"), "ignored").expect("write");
+        std::fs::write(
+            dir.join("p.jsonl"),
+            "{\"page_id\": 7, \"articleBody\": \"x\"}\n\n",
+        )
+        .expect("write");
+        std::fs::write(
+            dir.join("sh.json"),
+            r#"{"version": 1, "output": {"a": {"articleBody": "t"}, "b": "u"}}"#,
+        )
+        .expect("write");
+        assert_eq!(
+            load_texts(&dir.join("txt")).expect("dir"),
+            vec![("a".to_string(), "alpha beta".to_string())]
+        );
+        assert_eq!(
+            load_texts(&dir.join("p.jsonl")).expect("jsonl"),
+            vec![("7".to_string(), "x".to_string())]
+        );
+        let mut sh = load_texts(&dir.join("sh.json")).expect("json");
+        sh.sort();
+        assert_eq!(
+            sh,
+            vec![
+                ("a".to_string(), "t".to_string()),
+                ("b".to_string(), "u".to_string())
+            ]
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
