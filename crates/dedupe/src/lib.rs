@@ -31,7 +31,9 @@
 //! 2. Exact: XXH3-128 of the normalised body, or of the whole normalised text. Bodies under
 //!    `min_body_words` match only on the whole text.
 //! 3. Near: a MinHash signature of the body's word shingles ([`sketch`]), candidates from banded
-//!    LSH, verified by the estimated Jaccard similarity (`jaccard_threshold`).
+//!    LSH, verified by the estimated Jaccard similarity (`jaccard_threshold`). Below 0.45 a
+//!    candidate is refused when 30% or more of the body is text the other lacks, not even
+//!    edited (two stories that share part of their text, not copies of one).
 //! 4. Partial (`teasers`): candidates share a body paragraph or a shingle sample; confirmed when
 //!    `containment_threshold` of one body is in the other, by whole paragraphs, by the other's
 //!    Bloom filter of shingles ([`bloom`]) or by samples. Pages that are mostly boilerplate are
@@ -494,9 +496,11 @@ impl Dedupe {
             scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             found = scored
                 .into_iter()
-                .find(|&(s, _)| {
-                    idx.entry(s)
-                        .is_some_and(|e| !self.shared_wrapper_only(idx, f, &body, e))
+                .find(|&(s, j)| {
+                    idx.entry(s).is_some_and(|e| {
+                        !self.shared_wrapper_only(idx, f, &body, e)
+                            && (j >= WEAK_SIMILARITY || !self.half_different(f, &body, e))
+                    })
                 })
                 .map(|(s, j)| (s, Kind::Near, j));
         }
@@ -610,6 +614,30 @@ impl Dedupe {
         }
         let (mut n, mut found) = (0usize, 0usize);
         for &i in &inner {
+            for &h in &f.shingles[f.paras[i].shingles.clone()] {
+                n += 1;
+                found += usize::from(bloom::contains(&e.bloom, h));
+            }
+        }
+        n > 0 && (found as f64) < EXPLAINED_SHARE * n as f64
+    }
+
+    /// Whether a large part of this body (lines `e` lacks verbatim, `DIFFERENT_SHARE` of the
+    /// words or more) is not in `e` even edited: two stories that share a part of their text
+    /// (a wire report both built on, say), not copies of one story.
+    fn half_different(&self, f: &Features, body: &[usize], e: &Entry) -> bool {
+        let body_words: u32 = body.iter().map(|&i| f.paras[i].words).sum();
+        let other: Vec<usize> = body
+            .iter()
+            .copied()
+            .filter(|&i| !e.paras.contains(&f.paras[i].hash))
+            .collect();
+        let other_words: u32 = other.iter().map(|&i| f.paras[i].words).sum();
+        if f64::from(other_words) < DIFFERENT_SHARE * f64::from(body_words) {
+            return false;
+        }
+        let (mut n, mut found) = (0usize, 0usize);
+        for &i in &other {
             for &h in &f.shingles[f.paras[i].shingles.clone()] {
                 n += 1;
                 found += usize::from(bloom::contains(&e.bloom, h));
@@ -900,6 +928,14 @@ fn longest_overrides(docs: &[Document], ds: &[Decision]) -> Vec<Option<(bool, St
 /// have for them to count as edits of its lines (10% word edits leave about 70% of word
 /// trigrams; a different text leaves a few percent, plus Bloom false positives).
 const EXPLAINED_SHARE: f64 = 0.3;
+
+/// Near-duplicates below this estimated Jaccard similarity are checked for a large part of
+/// text that the other lacks altogether (see `half_different`).
+const WEAK_SIMILARITY: f64 = 0.45;
+
+/// Share of the body that lines missing from the other document (not even edited) must make
+/// up, at least, for a weak near-duplicate to be refused.
+const DIFFERENT_SHARE: f64 = 0.3;
 
 /// Pages whose body is less than this many tenths of their words are not called partial
 /// copies (nor are others called partial copies of them).

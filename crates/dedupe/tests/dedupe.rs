@@ -306,3 +306,49 @@ fn per_site_counting_keeps_one_sites_lines_apart_from_anothers() {
         );
     }
 }
+
+#[test]
+fn stories_that_share_half_their_text_are_not_merged() {
+    let shared = [
+        "The regional transport authority confirmed on Monday that the northern rail line will \
+         close for six weeks this summer while engineers replace two ageing viaducts.",
+        "Replacement buses will run every twenty minutes between the affected stations, and \
+         season ticket holders will be offered a partial refund for the period of the closure.",
+        "Officials said the work had been delayed twice already because of funding disputes \
+         between the authority and the national government over the last three years.",
+    ];
+    let first_tail = [
+        "Local businesses near the stations fear a drop in trade, and the chamber of commerce \
+         has asked for a support scheme similar to the one offered during the flood repairs.",
+        "Commuters interviewed at the central station were mostly resigned, though several said \
+         the bus journey would add almost an hour to their daily travel to the city.",
+        "The authority will publish a detailed timetable for the replacement service next week \
+         on its website and at every staffed station along the line.",
+    ];
+    let second_tail = [
+        "Environmental groups welcomed the decision to keep the original stone piers, which they \
+         said were home to a protected colony of bats that roost there every autumn.",
+        "A heritage survey carried out last year found that the viaducts were among the oldest \
+         of their kind still in daily use anywhere in the country.",
+        "Contractors have promised to limit night work to two evenings a week after residents \
+         complained about noise during preparatory drilling in the spring.",
+    ];
+    let text = |tail: &[&str]| {
+        shared
+            .iter()
+            .chain(tail)
+            .copied()
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    };
+    let docs = vec![
+        Document::new("first", text(&first_tail)),
+        Document::new("second", text(&second_tail)),
+    ];
+    let out = decisions(
+        &Dedupe::new(DedupeConfig::default())
+            .expect("valid")
+            .process_batch(docs),
+    );
+    assert!(out.iter().all(|d| d.1), "both stories kept: {out:?}");
+}
