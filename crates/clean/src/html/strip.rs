@@ -294,6 +294,18 @@ pub(crate) fn decode_entities(s: &str) -> String {
     out
 }
 
+/// Copies text between tags; a run of only whitespace (indentation) becomes one space.
+fn push_text(out: &mut String, t: &str) {
+    if t.is_empty() {
+        return;
+    }
+    if t.bytes().all(|c| c.is_ascii_whitespace()) {
+        out.push(' ');
+    } else {
+        out.push_str(t);
+    }
+}
+
 fn attr_str(page: &str, r: (usize, usize)) -> &str {
     page.get(r.0..r.1).unwrap_or("")
 }
@@ -314,7 +326,7 @@ pub(crate) fn strip(page: &str) -> (String, HeadInfo) {
     while let Some(lt) = find(b, i, b'<') {
         let next = b.get(lt + 1).copied().unwrap_or(b' ');
         if next == b'!' || next == b'?' {
-            out.push_str(page.get(copy..lt).unwrap_or(""));
+            push_text(&mut out, page.get(copy..lt).unwrap_or(""));
             let end = if b.get(lt..lt + 4) == Some(b"<!--") {
                 find_seq(b, lt + 4, b"-->").map_or(n, |e| e + 3)
             } else {
@@ -330,7 +342,7 @@ pub(crate) fn strip(page: &str) -> (String, HeadInfo) {
                 i = lt + 1;
                 continue;
             }
-            out.push_str(page.get(copy..lt).unwrap_or(""));
+            push_text(&mut out, page.get(copy..lt).unwrap_or(""));
             let end = find(b, after, b'>').map_or(n, |e| e + 1);
             let name = &nb[..nl];
             let emit = depth <= MAX_DEPTH;
@@ -348,7 +360,7 @@ pub(crate) fn strip(page: &str) -> (String, HeadInfo) {
             i = lt + 1;
             continue;
         }
-        out.push_str(page.get(copy..lt).unwrap_or(""));
+        push_text(&mut out, page.get(copy..lt).unwrap_or(""));
         let (nb, nl, after) = tag_name(b, lt + 1);
         let name = &nb[..nl];
         let (end, self_closing) = attributes(b, after, &mut attrs);
