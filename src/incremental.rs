@@ -639,14 +639,12 @@ impl Ctx<'_> {
             let mut export = self.lay.export.clone();
             export.path = dir.join(&names.corpus);
             let out = Outputs {
-                sinks: vec![open_sink(&export).map_err(|e| anyhow!("{e:#}"))?],
+                sinks: vec![open_sink(&export).map_err(anyhow::Error::new)?],
                 rejects: Some(
-                    RecordWriter::create(&dir.join(&names.rejects))
-                        .map_err(|e| anyhow!("{e:#}"))?,
+                    RecordWriter::create(&dir.join(&names.rejects)).map_err(anyhow::Error::new)?,
                 ),
                 dropped: Some(
-                    RecordWriter::create(&dir.join(&names.dropped))
-                        .map_err(|e| anyhow!("{e:#}"))?,
+                    RecordWriter::create(&dir.join(&names.dropped)).map_err(anyhow::Error::new)?,
                 ),
             };
             self.out = Some((out, names));
@@ -665,13 +663,13 @@ impl Ctx<'_> {
             let rejected = now.rejected - self.marks.rejected;
             let mut bytes = 0;
             for sink in out.sinks {
-                bytes += sink.finish().map_err(|e| anyhow!("{e:#}"))?.bytes;
+                bytes += sink.finish().map_err(anyhow::Error::new)?.bytes;
             }
             let side =
                 |w: Option<RecordWriter>, n: u64, name: &str| -> Result<Option<SideRecord>> {
                     match w {
                         Some(w) if n > 0 => {
-                            w.commit().map_err(|e| anyhow!("{e:#}"))?;
+                            w.commit().map_err(anyhow::Error::new)?;
                             Ok(Some(SideRecord {
                                 path: name.to_string(),
                                 records: n,

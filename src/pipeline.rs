@@ -242,7 +242,7 @@ impl Flow {
                                         dropped: &reason,
                                         doc: &d,
                                     })
-                                    .map_err(|e| anyhow!("{e:#}"))?;
+                                    .map_err(anyhow::Error::new)?;
                                 }
                             }
                             Verdict::Reject(r) => {
@@ -259,7 +259,7 @@ impl Flow {
                         .get_mut(idx)
                         .ok_or_else(|| anyhow!("export {idx} has no open sink"))?;
                     for d in &docs {
-                        sink.write(d).map_err(|e| anyhow!("{e:#}"))?;
+                        sink.write(d).map_err(anyhow::Error::new)?;
                     }
                 }
             }
@@ -279,7 +279,7 @@ pub(crate) fn reject(
     log.reject(r);
     report.add_reject(r);
     if let Some(w) = out.rejects.as_mut() {
-        w.write(r).map_err(|e| anyhow!("{e:#}"))?;
+        w.write(r).map_err(anyhow::Error::new)?;
     }
     Ok(())
 }
@@ -324,14 +324,13 @@ pub fn execute(steps: Vec<Step>, settings: RunSettings) -> Result<RunReport> {
     // Open every output first: an unwritable output fails the run before any data is read.
     let mut out = Outputs::default();
     for cfg in &exports {
-        out.sinks
-            .push(open_sink(cfg).map_err(|e| anyhow!("{e:#}"))?);
+        out.sinks.push(open_sink(cfg).map_err(anyhow::Error::new)?);
     }
     if let Some(p) = &settings.side.rejects {
-        out.rejects = Some(RecordWriter::create(p).map_err(|e| anyhow!("{e:#}"))?);
+        out.rejects = Some(RecordWriter::create(p).map_err(anyhow::Error::new)?);
     }
     if let Some(p) = &settings.side.dropped {
-        out.dropped = Some(RecordWriter::create(p).map_err(|e| anyhow!("{e:#}"))?);
+        out.dropped = Some(RecordWriter::create(p).map_err(anyhow::Error::new)?);
     }
 
     flow.prepass(&settings.source, &settings.read)?;
@@ -387,7 +386,7 @@ pub fn execute(steps: Vec<Step>, settings: RunSettings) -> Result<RunReport> {
             .map_err(|e| anyhow!("stage {}: {e:#}", s.name()))?;
     }
     for sink in out.sinks {
-        let summary = sink.finish().map_err(|e| anyhow!("{e:#}"))?;
+        let summary = sink.finish().map_err(anyhow::Error::new)?;
         report.bytes_out += summary.bytes;
         report.outputs.push(summary);
     }
@@ -395,13 +394,13 @@ pub fn execute(steps: Vec<Step>, settings: RunSettings) -> Result<RunReport> {
         report
             .side_files
             .insert("rejects".into(), w.path().display().to_string());
-        w.commit().map_err(|e| anyhow!("{e:#}"))?;
+        w.commit().map_err(anyhow::Error::new)?;
     }
     if let Some(w) = out.dropped {
         report
             .side_files
             .insert("dropped".into(), w.path().display().to_string());
-        w.commit().map_err(|e| anyhow!("{e:#}"))?;
+        w.commit().map_err(anyhow::Error::new)?;
     }
     if let Some(p) = &progress {
         p.finish_and_clear();
@@ -421,11 +420,11 @@ pub fn execute(steps: Vec<Step>, settings: RunSettings) -> Result<RunReport> {
 
 /// Writes a value as pretty JSON, atomically (tmp, fsync, rename).
 pub(crate) fn write_json<T: Serialize>(path: &std::path::Path, value: &T) -> Result<()> {
-    let mut f = pith_export::AtomicFile::create(path).map_err(|e| anyhow!("{e:#}"))?;
+    let mut f = pith_export::AtomicFile::create(path).map_err(anyhow::Error::new)?;
     let json = serde_json::to_vec_pretty(value).context("cannot serialise JSON")?;
-    f.write_all(&json).map_err(|e| anyhow!("{e:#}"))?;
-    f.write_all(b"\n").map_err(|e| anyhow!("{e:#}"))?;
-    f.commit().map_err(|e| anyhow!("{e:#}"))?;
+    f.write_all(&json).map_err(anyhow::Error::new)?;
+    f.write_all(b"\n").map_err(anyhow::Error::new)?;
+    f.commit().map_err(anyhow::Error::new)?;
     Ok(())
 }
 

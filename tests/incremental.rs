@@ -483,3 +483,69 @@ fn fail_on_rejects_turns_exit_3_into_1_and_html_inputs_work() {
     let o = run_in(dir, &["state", "gc", "-c", "sched.toml"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
 }
+
+/// Unmounts a test mount, even when the test fails.
+struct Mount(PathBuf);
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_fails_with_exit_1_and_a_later_run_recovers() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    let disk = dir.join("disk");
+    fs::create_dir_all(&disk).expect("mkdir");
+    // A real full disk needs a small file system: a 64 KiB tmpfs (root with mount rights, as
+    // in CI). Elsewhere the unwritable-output tests above cover the error path.
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+        .arg(&disk)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("a_full_disk...: cannot mount a tmpfs here; not run");
+        return;
+    }
+    let _mount = Mount(disk.clone());
+    config(dir, 2);
+    let cfg = fs::read_to_string(dir.join("sched.toml")).expect("config");
+    let out = disk.join("corpus/");
+    let cfg = cfg
+        .replace(
+            "path = \"out/corpus/\"",
+            &format!("path = {:?}", out.display().to_string() + "/"),
+        )
+        .replace(
+            "[state]",
+            &format!(
+                "[state]\ndir = {:?}",
+                dir.join("state").display().to_string()
+            ),
+        );
+    fs::write(dir.join("sched.toml"), cfg).expect("config");
+    let exp = generate(&dir.join("in"), "full", 24, 40, 21);
+    let o = run_in(dir, &["run", "-c", "sched.toml", "--threads", "2"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("No space left on device"),
+        "{}",
+        stderr(&o)
+    );
+    let partial = read_corpus(&out, false);
+    assert!(partial.written.len() < exp.docs.len());
+    // Room again: the next run goes on from the last commit point.
+    let remount = std::process::Command::new("mount")
+        .args(["-o", "remount,size=64m"])
+        .arg(&disk)
+        .status()
+        .expect("remount");
+    assert!(remount.success());
+    let o = run_in(dir, &["run", "-c", "sched.toml", "--threads", "2"]);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert_exactly_once(&read_corpus(&out, true), &exp);
+}
