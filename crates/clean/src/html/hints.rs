@@ -65,6 +65,8 @@ const NEG_SUBSTR: &[&str] = &[
     "morestories",
     "authorbio",
     "affiliate",
+    "signature",
+    "userinfo",
 ];
 
 /// Words that mark furniture only as whole words. Responsive visibility classes (`hidden-xs`)
@@ -316,6 +318,7 @@ mod tests {
         assert!(!value_is_boilerplate("article-body"));
         assert!(value_is_boilerplate("social-share-bar"));
         assert!(value_is_boilerplate("box hidden"));
+        assert!(value_is_boilerplate("post-signature"));
         assert!(!value_is_boilerplate("hidden-xs col-md-8"));
     }
 }
