@@ -5,63 +5,14 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use anyhow::{bail, Context, Result};
-use pith_clean::score::{read_jsonl, score};
+use anyhow::{bail, Result};
+use pith_clean::score::score;
 use serde_json::json;
 
-/// Loads `{id: text}` from a JSONL file, a ScrapingHub-style JSON object
-/// (`{id: {"articleBody": ...}}`), or a directory of `<id>.txt` files.
-pub fn load_texts(path: &Path) -> Result<Vec<(String, String)>> {
-    if path.is_dir() {
-        let mut out = Vec::new();
-        for entry in
-            std::fs::read_dir(path).with_context(|| format!("cannot list {}", path.display()))?
-        {
-            let p = entry?.path();
-            if p.extension().and_then(|e| e.to_str()) == Some("txt") {
-                let id = p
-                    .file_stem()
-                    .and_then(|s| s.to_str())
-                    .unwrap_or_default()
-                    .to_string();
-                let text = String::from_utf8_lossy(&std::fs::read(&p)?).into_owned();
-                out.push((id, text));
-            }
-        }
-        out.sort();
-        return Ok(out);
-    }
-    let content =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let is_jsonl = path.extension().and_then(|e| e.to_str()) == Some("jsonl");
-    if !is_jsonl {
-        if let Ok(serde_json::Value::Object(mut map)) =
-            serde_json::from_str::<serde_json::Value>(&content)
-        {
-            if !map.contains_key("id") && !map.contains_key("page_id") {
-                if map.len() == 2 && map.contains_key("version") {
-                    if let Some(serde_json::Value::Object(inner)) = map.remove("output") {
-                        map = inner;
-                    }
-                }
-                let text_of = |v: &serde_json::Value| -> String {
-                    match v {
-                        serde_json::Value::String(s) => s.clone(),
-                        serde_json::Value::Object(o) => {
-                            ["text", "article_body", "articleBody", "plaintext"]
-                                .iter()
-                                .find_map(|k| o.get(*k).and_then(|t| t.as_str()))
-                                .unwrap_or_default()
-                                .to_string()
-                        }
-                        _ => String::new(),
-                    }
-                };
-                return Ok(map.iter().map(|(k, v)| (k.clone(), text_of(v))).collect());
-            }
-        }
-    }
-    read_jsonl(&content).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+/// Loads `(id, text)` pairs: a JSONL file, a ScrapingHub-style JSON object or a directory of
+/// `<id>.txt` files.
+fn load_texts(path: &Path) -> Result<Vec<(String, String)>> {
+    pith_clean::score::load_texts(path).map_err(|e| anyhow::anyhow!(e))
 }
 
 pub fn cmd_eval(
