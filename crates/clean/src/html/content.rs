@@ -501,6 +501,9 @@ pub(crate) fn mark_boilerplate(tree: &Tree, blocks: &mut Blocks) {
     }
 }
 
+/// Weight of an element marked as the article in the choice of the main node.
+const CONTENT_BONUS: f64 = 1.15;
+
 /// Picks the main node: the block-level element whose blocks have the largest total value.
 pub(crate) fn main_node(tree: &Tree, blocks: &Blocks) -> Option<usize> {
     let bl = &blocks.blocks;
@@ -520,7 +523,12 @@ pub(crate) fn main_node(tree: &Tree, blocks: &Blocks) -> Option<usize> {
         if lo == hi {
             continue;
         }
-        let s = prefix[hi] - prefix[lo];
+        let mut s = prefix[hi] - prefix[lo];
+        // Markup that names the article (`<article>`, `<main>`, `itemprop=articleBody`,
+        // `role=main`) tips close calls.
+        if node.hint == Hint::Content && s > 0.0 {
+            s *= CONTENT_BONUS;
+        }
         if best.is_none_or(|(_, bs)| s >= bs) {
             best = Some((i, s));
         }
