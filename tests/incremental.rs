@@ -549,3 +549,77 @@ fn a_full_disk_fails_with_exit_1_and_a_later_run_recovers() {
     assert_eq!(code(&o), 3, "{}", stderr(&o));
     assert_exactly_once(&read_corpus(&out, true), &exp);
 }
+
+#[test]
+fn inputs_that_change_or_vanish_during_a_run_are_reported_and_handled() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    config(dir, 2);
+    generate(&dir.join("in"), "cv", 60, 25, 31);
+    let out = dir.join("out/corpus");
+    let child = crate::common::pith()
+        .current_dir(dir)
+        .args(["run", "-c", "sched.toml", "--threads", "2"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("pith starts");
+    // The first part being written means the inputs were listed and reading has begun; the
+    // reader runs at most a batch ahead, so the last files are still unread.
+    let started = std::time::Instant::now();
+    while !fs::read_dir(&out).is_ok_and(|d| {
+        d.flatten().any(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.starts_with("part-") && name.ends_with(".tmp")
+        })
+    }) {
+        assert!(started.elapsed().as_secs() < 60, "no part started");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let changed = dir.join("in/cv-059.jsonl");
+    let mut text = fs::read_to_string(&changed).expect("read");
+    text.push_str("{\"id\": \"cv-late\", \"text\": \"Added while the run was going.\"}\n");
+    fs::write(&changed, text).expect("change");
+    fs::remove_file(dir.join("in/cv-058.jsonl")).expect("remove");
+    let o = child.wait_with_output().expect("pith ends");
+    let err = stderr(&o);
+    assert_eq!(code(&o), 3, "{err}");
+    assert!(
+        err.contains("cv-059.jsonl changed while it was read"),
+        "{err}"
+    );
+    assert!(
+        err.contains("cv-058.jsonl vanished during the run"),
+        "{err}"
+    );
+    let r = report(dir);
+    assert!(r["incremental"]["inputs_changed"][0]
+        .as_str()
+        .is_some_and(|p| p.ends_with("cv-059.jsonl")));
+    assert!(r["incremental"]["inputs_vanished"][0]
+        .as_str()
+        .is_some_and(|p| p.ends_with("cv-058.jsonl")));
+    assert!(r["rejected"]["unreadable_file"].as_u64() == Some(1), "{r}");
+    // The next run reads the changed file again (not the vanished one): what the first run
+    // already wrote of it is dropped as exact duplicates.
+    let first: Vec<String> = read_corpus(&out, true)
+        .written
+        .into_iter()
+        .filter(|id| id.starts_with("cv-059-"))
+        .collect();
+    assert!(!first.is_empty());
+    let o = run_in(dir, &["run", "-c", "sched.toml"]);
+    assert!(matches!(code(&o), 0 | 3), "{}", stderr(&o));
+    let r = report(dir);
+    assert_eq!(r["inputs"]["files"], 1, "{r}");
+    let c = read_corpus(&out, true);
+    for id in &first {
+        assert!(
+            c.dropped
+                .iter()
+                .any(|(d, reason)| d == id && reason == "exact_duplicate"),
+            "{id} read again is an exact duplicate"
+        );
+        assert_eq!(c.written.iter().filter(|w| *w == id).count(), 1);
+    }
+}
