@@ -661,7 +661,9 @@ pub(crate) fn select(tree: &Tree, blocks: &Blocks, main: Option<usize>) -> Vec<u
     let mut kept: Vec<usize> = (lo..hi)
         .filter(|&k| {
             let b = &bl[k];
-            !b.boiler && b.class != Class::Bad && !b.is_title
+            // A long paragraph whose links swallowed its words stays when it sits in the
+            // article (edge trimming below drops it at the edges).
+            !b.boiler && (b.class != Class::Bad || (b.words >= 30 && b.punct >= 3))
         })
         .collect();
     // The article starts at its headline: a ticker or teaser list above it inside the main
@@ -678,6 +680,7 @@ pub(crate) fn select(tree: &Tree, blocks: &Blocks, main: Option<usize>) -> Vec<u
             kept.drain(..tpos);
         }
     }
+    kept.retain(|&k| !bl[k].is_title);
     // Furniture inside the main node opens with a cue ("Related", "Read more", "Comments"):
     // drop the cue and what follows up to the next prose paragraph (list items, teasers and
     // short lines go with it), so in-article inserts go and trailing sections are cut.
