@@ -10,7 +10,12 @@
 //!    counts for, furniture and link lists against): a maximum-subtree-sum reading of the
 //!    text-density idea of Kohlschütter et al. ("Boilerplate Detection using Shallow Text
 //!    Features", 2010) and Readability's candidate scoring.
-//! 5. Inside it, link lists, furniture and the short lines at its edges are dropped.
+//! 5. Inside it: what precedes the headline (tickers, teasers) goes when most prose follows it;
+//!    furniture opened by a cue heading ("Related", "Read more", "Comments", in several
+//!    languages) goes up to the next prose paragraph; link lists, furniture and the short lines
+//!    at its edges (bylines, datelines, "follow us") go.
+//! 6. Fallbacks: a forum or comment page whose marks leave no prose is read by density alone;
+//!    a page without prose keeps its main plain line rather than nothing.
 
 use super::hints::Hint;
 use super::tree::{Tag, Tree};
