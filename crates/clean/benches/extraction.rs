@@ -13,6 +13,7 @@
 //!   (default `<dir>/../../../eval/extract_with.py`).
 //! - `PITH_EXTRACTION_PRED=FILE`: also write pith's predictions as `{"id","text"}` JSONL.
 //! - `PITH_EXTRACTION_WORST=N`: list the N documents with the lowest F1.
+//! - `PITH_EXTRACTION_MIN_F1=0.97`: exit with status 1 when pith's mean F1 is below (a CI gate).
 
 #[path = "../src/score.rs"]
 #[allow(dead_code, unused_imports)]
@@ -132,6 +133,19 @@ fn main() {
         failures
     );
 
+    if let Some(min) = std::env::var("PITH_EXTRACTION_MIN_F1")
+        .ok()
+        .and_then(|v| v.parse::<f64>().ok())
+    {
+        if s.mean_f1 < min {
+            eprintln!(
+                "FAIL: mean F1 {:.4} is below PITH_EXTRACTION_MIN_F1={min}",
+                s.mean_f1
+            );
+            std::process::exit(1);
+        }
+        println!("gate: mean F1 {:.4} >= {min}", s.mean_f1);
+    }
     if let Ok(path) = std::env::var("PITH_EXTRACTION_PRED") {
         let mut out = String::new();
         for (id, _) in &pages {
