@@ -335,7 +335,7 @@ mod tests {
 <h1>Harbour bridge to be rebuilt after decade of delays</h1>
 <div class="byline">By Ann Lee, 1 May 2024</div>
 <div class="share-bar"><a href="#">Share on Facebook</a> <a href="#">Share on X</a></div>
-<p>{}</p><p>{}</p>
+<p>{}</p><p>ADVERTISEMENT</p><p>{}</p>
 <aside class="related-articles"><h3>Related stories</h3><ul>
 <li><a href="/a">Ferry fares to rise again this summer</a></li>
 <li><a href="/b">Port authority names a new chief executive</a></li></ul></aside>
@@ -372,6 +372,7 @@ whole town, it has taken far too long and cost far too much already, in my opini
             "Ferry fares",
             "Related",
             "Advertisement",
+            "ADVERTISEMENT",
             "Sign up",
             "city hall reporter",
             "great news",

@@ -621,7 +621,45 @@ const SECTION_ENDS: &[&str] = &[
     "推荐阅读",
     "похожие",
     "читайте также",
+    "самые популярные",
+    "популярное",
 ];
+
+/// Lines that only label an ad slot or ask for JavaScript, in the common languages.
+fn is_slot_label(text: &str) -> bool {
+    if text.len() > 60 {
+        return false;
+    }
+    let t = text
+        .trim()
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    matches!(
+        t.as_str(),
+        "ad" | "ads"
+            | "advert"
+            | "advertisement"
+            | "advertising"
+            | "sponsored"
+            | "sponsored content"
+            | "anzeige"
+            | "werbung"
+            | "publicité"
+            | "publicite"
+            | "publicidad"
+            | "pubblicità"
+            | "publicidade"
+            | "reklama"
+            | "реклама"
+            | "广告"
+            | "広告"
+            | "story continues below advertisement"
+            | "article continues below"
+            | "continue reading below"
+            | "story continues below"
+    ) || t.contains("requires javascript")
+        || t.contains("enable javascript")
+}
 
 /// Whether a heading or short line opens the furniture after an article.
 fn is_section_end(text: &str, heading: bool) -> bool {
@@ -668,7 +706,9 @@ pub(crate) fn select(tree: &Tree, blocks: &Blocks, main: Option<usize>) -> Vec<u
             let b = &bl[k];
             // A long paragraph whose links swallowed its words stays when it sits in the
             // article (edge trimming below drops it at the edges).
-            !b.boiler && (b.class != Class::Bad || (b.words >= 30 && b.punct >= 3))
+            !b.boiler
+                && (b.class != Class::Bad || (b.words >= 30 && b.punct >= 3))
+                && !(b.class != Class::Good && is_slot_label(blocks.text_of(b)))
         })
         .collect();
     // The article starts at its headline: a ticker or teaser list above it inside the main
