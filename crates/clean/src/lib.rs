@@ -432,6 +432,27 @@ mod tests {
         }
     }
 
+    /// Bug: a dateline span (class `dateline`, a furniture word) dropped its whole paragraph.
+    #[test]
+    fn inline_furniture_span_keeps_its_paragraph() {
+        let clean = Clean::new(CleanConfig::default()).expect("valid");
+        let mut doc = Document::new("d", "");
+        doc.html = Some(
+            "<html><body><article><h1>Library reopens</h1>\
+             <p><span class=\"article__dateline\">NORTHFIELD:</span> The central library reopened \
+             on Saturday after an eighteen-month refurbishment, with a seed bank and a repair cafe.</p>\
+             <p>More than a thousand people passed through the doors on the first day, according \
+             to the council, and a queue formed well before the ribbon was cut.</p>\
+             <p>The building had been closed since early last year after surveyors found water \
+             damage in the roof timbers of the old corn exchange.</p></article></body></html>"
+                .into(),
+        );
+        match clean.process(doc) {
+            Verdict::Keep(d) => assert!(d.text.contains("reopened on Saturday"), "{}", d.text),
+            other => panic!("{other:?}"),
+        }
+    }
+
     #[test]
     fn deep_page_is_rejected_with_a_reason() {
         let clean = Clean::new(CleanConfig::default()).expect("valid");

@@ -477,6 +477,19 @@ pub(crate) fn mark_boilerplate(tree: &Tree, blocks: &mut Blocks) {
         let node = &tree.nodes[i];
         if node.hint == Hint::Boilerplate {
             let (lo, hi) = block_range(bl, tree, i);
+            // An inline mark inside a paragraph (a dateline or credit span) is not the
+            // paragraph: it marks the block only when it holds most of the block's text.
+            if !node.tag.is_block() && hi > lo {
+                let inner: u64 = tree.nodes[i..node.end as usize]
+                    .iter()
+                    .map(|n| u64::from(n.text.1.saturating_sub(n.text.0)))
+                    .sum();
+                let block_chars: u64 = bl[lo..hi].iter().map(|b| u64::from(b.chars)).sum();
+                if (inner as f64) < 0.5 * block_chars as f64 {
+                    i = node.end as usize;
+                    continue;
+                }
+            }
             let good = good_prefix[hi] - good_prefix[lo];
             let paragraphs = count_prefix[hi] - count_prefix[lo];
             // A wrapper holds several paragraphs and most of the prose; one long footer
