@@ -233,3 +233,18 @@ fn eval_scores_like_the_reference_scorer() {
     assert_eq!(gate("0.5"), 0);
     assert_eq!(gate("0.6"), 1);
 }
+
+#[test]
+fn readme_config_reference_is_valid() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).expect("README");
+    let start = readme
+        .find("```toml\n[input]")
+        .expect("the reference block")
+        + "```toml\n".len();
+    let block = &readme[start..];
+    let block = &block[..block.find("```").expect("block end")];
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("pipeline.toml"), block).expect("write");
+    let out = run_in(dir.path(), &["check"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+}
