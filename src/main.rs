@@ -592,6 +592,9 @@ fn cmd_run(
 fn cmd_check(config: &Path) -> Result<u8> {
     let cfg = PipelineConfig::load(config)?;
     pipeline::build(&cfg)?;
+    if incremental::is_incremental(&cfg) {
+        incremental::layout(&cfg)?;
+    }
     let kinds: Vec<&str> = cfg.stages.iter().map(|s| s.config.kind()).collect();
     println!(
         "{}: ok ({} stages: {})",

@@ -623,3 +623,25 @@ fn inputs_that_change_or_vanish_during_a_run_are_reported_and_handled() {
         assert_eq!(c.written.iter().filter(|w| *w == id).count(), 1);
     }
 }
+
+#[test]
+fn check_validates_the_shape_of_an_incremental_config() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    config(dir, 4);
+    let o = run_in(dir, &["check", "-c", "sched.toml"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let cfg = fs::read_to_string(dir.join("sched.toml")).expect("config");
+    fs::write(
+        dir.join("sched.toml"),
+        cfg.replace("out/corpus/", "out/corpus.jsonl"),
+    )
+    .expect("write");
+    let o = run_in(dir, &["check", "-c", "sched.toml"]);
+    assert_eq!(code(&o), 1);
+    let err = stderr(&o);
+    assert!(
+        err.contains("sched.toml:") && err.contains("write parts into a directory"),
+        "{err}"
+    );
+}
