@@ -243,7 +243,9 @@ pub fn line_of(text: &str, offset: usize) -> usize {
 /// The line of the `[[stage]]` header a table's span belongs to: the span of an array-of-tables
 /// entry may start at its first key, so look back for the header.
 fn header_line(text: &str, offset: usize) -> usize {
-    let before = text.get(..offset).unwrap_or(text);
+    // The span may start at the header itself or after it: look back from just past it.
+    let upto = (offset + "[[stage".len()).min(text.len());
+    let before = text.get(..upto).unwrap_or(text);
     match before.rfind("[[stage") {
         Some(pos) => line_of(text, pos),
         None => line_of(text, offset),
@@ -305,6 +307,14 @@ path = "out/x.jsonl"
             c.first_export().map(|e| e.path.clone()),
             Some("out/x.jsonl".into())
         );
+    }
+
+    #[test]
+    fn later_stages_name_their_own_header_line() {
+        let text = format!("{GOOD}\n[[stage]]\nkind = \"segment\"\n");
+        let c = PipelineConfig::parse(&text, "p.toml").expect("valid");
+        let lines: Vec<usize> = c.stages.iter().map(|s| s.line).collect();
+        assert_eq!(lines, [5, 9, 13]);
     }
 
     #[test]
