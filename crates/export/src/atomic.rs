@@ -22,6 +22,8 @@ enum Encoder {
     Gzip(GzEncoder<BufWriter<File>>),
     Zstd(zstd::stream::write::Encoder<'static, BufWriter<File>>),
     Stdout(io::Stdout),
+    /// A device or pipe, written in place and never renamed.
+    Special(BufWriter<File>),
 }
 
 impl AtomicFile {
@@ -33,6 +35,20 @@ impl AtomicFile {
                 final_path: path.to_path_buf(),
                 tmp_path: PathBuf::new(),
                 writer: Some(Encoder::Stdout(io::stdout())),
+                bytes: 0,
+            });
+        }
+        // A device or pipe (`-o /dev/null`, a FIFO) is written in place: renaming a regular
+        // file over it would replace the device node itself.
+        if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
+            return Ok(AtomicFile {
+                final_path: path.to_path_buf(),
+                tmp_path: PathBuf::new(),
+                writer: Some(Encoder::Special(BufWriter::with_capacity(256 << 10, file))),
                 bytes: 0,
             });
         }
@@ -84,6 +100,7 @@ impl AtomicFile {
             Some(Encoder::Gzip(w)) => w.write_all(buf),
             Some(Encoder::Zstd(w)) => w.write_all(buf),
             Some(Encoder::Stdout(w)) => w.write_all(buf),
+            Some(Encoder::Special(w)) => w.write_all(buf),
             None => Ok(()),
         };
         r.map_err(|e| self.io_err(e))?;
@@ -106,6 +123,11 @@ impl AtomicFile {
                     .flush()
                     .map(|_| self.bytes)
                     .map_err(|e| Error::io("cannot write standard output", e))
+            }
+            Some(Encoder::Special(mut w)) => {
+                return w.flush().map(|_| self.bytes).map_err(|e| {
+                    Error::io(format!("cannot write {}", self.final_path.display()), e)
+                })
             }
             None => return Ok(self.bytes),
         };
@@ -157,6 +179,28 @@ mod tests {
         assert!(!path.exists());
         f.commit().expect("commit");
         assert_eq!(std::fs::read(&path).expect("read"), b"x\n");
+    }
+
+    /// Bug: `-o /dev/null` renamed a regular file over the device node.
+    #[cfg(unix)]
+    #[test]
+    fn writing_to_a_device_or_pipe_keeps_it() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            return; // no mkfifo here
+        }
+        let reader_path = fifo.clone();
+        let reader = std::thread::spawn(move || std::fs::read(reader_path).expect("read fifo"));
+        let mut f = AtomicFile::create(&fifo).expect("open fifo");
+        f.write_all(b"through the pipe\n").expect("write");
+        f.commit().expect("commit");
+        // Checked before joining: a replaced pipe would leave the reader waiting forever.
+        let kind = std::fs::symlink_metadata(&fifo).expect("stat").file_type();
+        assert!(kind.is_fifo(), "the pipe was replaced by {kind:?}");
+        assert_eq!(reader.join().expect("reader"), b"through the pipe\n");
     }
 
     #[test]
