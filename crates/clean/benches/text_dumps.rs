@@ -24,17 +24,6 @@ fn data_dir(var: &str, default: &str) -> PathBuf {
         .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(default))
 }
 
-fn host_of(url: &str) -> String {
-    url.split("://")
-        .nth(1)
-        .unwrap_or(url)
-        .split('/')
-        .next()
-        .unwrap_or("")
-        .trim_start_matches("www.")
-        .to_string()
-}
-
 struct Doc {
     id: String,
     host: String,
@@ -50,7 +39,7 @@ fn load(dir: &Path) -> Option<Vec<Doc>> {
             if let Ok(v) = serde_json::from_str::<serde_json::Value>(line) {
                 hosts.insert(
                     v["id"].as_str().unwrap_or("").to_string(),
-                    host_of(v["url"].as_str().unwrap_or("")),
+                    pith_clean::url_host(v["url"].as_str().unwrap_or("")).unwrap_or_default(),
                 );
             }
         }

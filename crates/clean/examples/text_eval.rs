@@ -11,17 +11,6 @@ use std::path::PathBuf;
 
 use pith_clean::text::{self, score, LineStats, Options};
 
-fn host_of(url: &str) -> String {
-    url.split("://")
-        .nth(1)
-        .unwrap_or(url)
-        .split('/')
-        .next()
-        .unwrap_or("")
-        .trim_start_matches("www.")
-        .to_string()
-}
-
 /// CPU time of this thread in ns (Linux `/proc/thread-self/schedstat`), to measure one core
 /// on a shared machine.
 fn thread_cpu_ns() -> Option<u64> {
@@ -71,7 +60,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let v: serde_json::Value = serde_json::from_str(line)?;
             hosts.insert(
                 v["id"].as_str().unwrap_or("").to_string(),
-                host_of(v["url"].as_str().unwrap_or("")),
+                pith_clean::url_host(v["url"].as_str().unwrap_or("")).unwrap_or_default(),
             );
         }
     }

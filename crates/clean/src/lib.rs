@@ -240,19 +240,23 @@ impl Stage for Clean {
 
 /// The site a document belongs to, for corpus statistics: its url's host, else its input file.
 fn site_of(doc: &Document) -> String {
-    if let Some(url) = &doc.url {
-        let rest = url.split_once("://").map_or(url.as_str(), |(_, r)| r);
-        let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-        let host = host.rsplit('@').next().unwrap_or_default();
-        if !host.is_empty() {
-            return host.trim_start_matches("www.").to_ascii_lowercase();
-        }
+    if let Some(host) = doc.url.as_deref().and_then(url_host) {
+        return host;
     }
     doc.meta
         .get("source_file")
         .and_then(|v| v.as_str())
         .unwrap_or_default()
         .to_string()
+}
+
+/// The host of a URL (port kept), lower-cased, without user info or a leading `www.`: the site
+/// a page belongs to for corpus statistics.
+pub fn url_host(url: &str) -> Option<String> {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = host.rsplit('@').next().unwrap_or_default();
+    (!host.is_empty()).then(|| host.trim_start_matches("www.").to_ascii_lowercase())
 }
 
 fn reject(doc: &Document, reason: &str, detail: String) -> Verdict {
