@@ -10,7 +10,7 @@ use std::ops::Range;
 use crate::normalize::{normalize_words_into, NormalizeConfig};
 
 /// One non-empty line of a document.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Para {
     /// XXH3-64 of the normalised line.
     pub hash: u64,
@@ -25,14 +25,16 @@ pub struct Para {
 }
 
 /// Everything the ordered decision needs from one document.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Features {
     /// Normalised paragraphs, each followed by `\n`.
     pub norm: String,
     pub paras: Vec<Para>,
     /// Hashes of the word n-grams of every paragraph, paragraph by paragraph.
     pub shingles: Vec<u64>,
-    /// XXH3-128 of the whole normalised text (boilerplate included).
+    /// Hash of the whole normalised text (boilerplate included): [`hash_paras`] of every
+    /// paragraph's hash, so a body hash can be computed from paragraph hashes alone (which is
+    /// all a signature file carries).
     pub full_hash: u128,
 }
 
@@ -82,8 +84,18 @@ pub fn analyze(text: &str, cfg: &NormalizeConfig, shingle_size: usize) -> Featur
         });
         f.norm.push('\n');
     }
-    f.full_hash = xxhash_rust::xxh3::xxh3_128(f.norm.as_bytes());
+    f.full_hash = hash_paras(f.paras.iter().map(|p| p.hash));
     f
+}
+
+/// XXH3-128 of a sequence of paragraph hashes: the exact-duplicate key of a text (all its
+/// paragraphs) or of a body (its paragraphs that are not boilerplate).
+pub fn hash_paras(hashes: impl Iterator<Item = u64>) -> u128 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for p in hashes {
+        h.update(&p.to_le_bytes());
+    }
+    h.digest128()
 }
 
 /// A fast hash of one word (words are short): 8 bytes at a time, multiply and rotate, then

@@ -91,6 +91,7 @@ pub mod boilerplate;
 pub mod features;
 pub mod index;
 pub mod normalize;
+pub mod signature;
 pub mod sketch;
 
 use std::fs::File;
@@ -100,12 +101,13 @@ use std::sync::Mutex;
 
 use pith_core::{Document, DropReason, Error, ErrorKind, Stage, Verdict};
 use rayon::prelude::*;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::features::{fmix64, Features};
 use crate::index::{Entry, Index, Shape};
 use crate::normalize::NormalizeConfig;
+use crate::signature::Signature;
 use crate::sketch::Sketcher;
 
 /// Which copy of a cluster is kept.
@@ -293,7 +295,7 @@ impl DedupeConfig {
     /// Hash of every setting that changes what is stored in the index.
     fn fingerprint(&self) -> u64 {
         let s = format!(
-            "v{} m{} p{} d{} s{} b{} {}x{} site{}",
+            "v{} h2 m{} p{} d{} s{} b{} {}x{} site{}",
             normalize::NORMALIZE_VERSION,
             self.containment_sampling,
             self.normalize.punctuation,
@@ -317,7 +319,8 @@ pub struct Dedupe {
 }
 
 /// How a document relates to what was seen before it.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 enum Kind {
     First,
     Exact,
@@ -325,8 +328,11 @@ enum Kind {
     Partial,
 }
 
-#[derive(Debug, Clone)]
-struct Decision {
+/// The ordered decision on one document, before it is applied to the document
+/// ([`Dedupe::apply`]). Serialisable, so the reduce pass of a sharded run can hand it back to
+/// the task that holds the document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
     kind: Kind,
     /// Id of the remembered document it matched, and that document's cluster.
     matched: Option<(String, String)>,
@@ -381,6 +387,35 @@ impl Dedupe {
         self.lock().heap_bytes()
     }
 
+    /// This document's signature, for a sharded run's reduce pass. Pure: call it in parallel.
+    pub fn signature(&self, doc: &Document) -> Signature {
+        let mut features = self.analyze(doc);
+        features.norm = String::new();
+        Signature {
+            id: doc.id.clone(),
+            site: self.site_key(doc),
+            features,
+        }
+    }
+
+    /// Decides one document from its signature and updates the index, exactly as
+    /// [`Stage::process_batch`] decides it from the document. Call it in input order.
+    pub fn decide_signature(&self, sig: &Signature) -> Decision {
+        let mut idx = self.lock();
+        self.decide(&mut idx, &sig.id, sig.site, &sig.features)
+    }
+
+    /// Applies a decision made by [`Dedupe::decide_signature`] to its document: the verdict
+    /// and the `dedupe` annotation the stage would have given it.
+    pub fn apply(&self, doc: Document, decision: Decision) -> Verdict {
+        self.verdict(doc, decision, None)
+    }
+
+    /// Fingerprint of the settings signatures depend on, for signature file headers.
+    pub fn signature_fingerprint(&self) -> u64 {
+        self.cfg.fingerprint()
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Index> {
         self.index.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -400,10 +435,9 @@ impl Dedupe {
     }
 
     /// Decides one document against the index and updates it. Must run in input order.
-    fn decide(&self, idx: &mut Index, doc: &Document, f: &Features) -> Decision {
+    fn decide(&self, idx: &mut Index, id: &str, site: u64, f: &Features) -> Decision {
         let cfg = &self.cfg;
         idx.docs_seen += 1;
-        let site = self.site_key(doc);
         let is_boiler = |idx: &Index, p: u64, site: u64| {
             cfg.boilerplate && idx.counter.count(counter_key(p, site)) >= cfg.boilerplate_min_count
         };
@@ -425,17 +459,7 @@ impl Dedupe {
         } else if body.len() == f.paras.len() {
             f.full_hash
         } else {
-            let mut h = xxhash_rust::xxh3::Xxh3::new();
-            for &i in &body {
-                h.update(
-                    f.norm
-                        .get(f.paras[i].norm.clone())
-                        .unwrap_or_default()
-                        .as_bytes(),
-                );
-                h.update(b"\n");
-            }
-            h.digest128()
+            features::hash_paras(body.iter().map(|&i| f.paras[i].hash))
         };
         let full_hash = if f.paras.is_empty() { 0 } else { f.full_hash };
 
@@ -515,7 +539,7 @@ impl Dedupe {
             .and_then(|(s, _, _)| idx.entry(s))
             .map(|e| (e.id.to_string(), e.cluster.to_string()));
         if cfg.boilerplate {
-            let cluster = matched.as_ref().map_or(doc.id.as_str(), |m| m.1.as_str());
+            let cluster = matched.as_ref().map_or(id, |m| m.1.as_str());
             let tag = xxhash_rust::xxh3::xxh3_64(cluster.as_bytes());
             for p in &f.paras {
                 idx.counter.add(counter_key(p.hash, site), tag);
@@ -535,10 +559,10 @@ impl Dedupe {
             let n = f.paras.len().min(cfg.max_paragraphs_per_doc);
             let cluster: Box<str> = match &matched {
                 Some((_, c)) => c.as_str().into(),
-                None => doc.id.as_str().into(),
+                None => id.into(),
             };
             let entry = Entry {
-                id: doc.id.as_str().into(),
+                id: id.into(),
                 cluster,
                 sig: sig.into(),
                 paras: f.paras[..n].iter().map(|p| p.hash).collect(),
@@ -853,7 +877,7 @@ impl Stage for Dedupe {
         let f = self.analyze(&doc);
         let d = {
             let mut idx = self.lock();
-            self.decide(&mut idx, &doc, &f)
+            self.decide(&mut idx, &doc.id, self.site_key(&doc), &f)
         };
         self.verdict(doc, d, None)
     }
@@ -864,7 +888,7 @@ impl Stage for Dedupe {
             let mut idx = self.lock();
             docs.iter()
                 .zip(&feats)
-                .map(|(d, f)| self.decide(&mut idx, d, f))
+                .map(|(d, f)| self.decide(&mut idx, &d.id, self.site_key(d), f))
                 .collect()
         };
         drop(feats);
@@ -1033,6 +1057,84 @@ fn strip_lines(text: &str, lines: &[std::ops::Range<usize>]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Documents with exact, near and partial copies and a shared template line.
+    fn mixed_docs() -> Vec<Document> {
+        const WORDS: [&str; 24] = [
+            "harbour", "mill", "river", "council", "bridge", "winter", "market", "school",
+            "orchard", "railway", "festival", "library", "storm", "harvest", "museum", "ferry",
+            "garden", "tower", "village", "quarry", "meadow", "lantern", "forest", "island",
+        ];
+        let story = |k: usize| {
+            let mut x = (k as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            (0..6)
+                .map(|_| {
+                    (0..14)
+                        .map(|_| {
+                            x ^= x << 13;
+                            x ^= x >> 7;
+                            x ^= x << 17;
+                            WORDS[(x % 24) as usize]
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                        + "."
+                })
+                .collect::<Vec<_>>()
+        };
+        let mut docs = Vec::new();
+        for k in 0..12 {
+            let mut paras = story(k % 5);
+            paras.push("Subscribe to our newsletter for more stories".into());
+            if k % 3 == 1 {
+                paras[2].push_str(" An edit.");
+            }
+            if k % 4 == 3 {
+                paras.truncate(3);
+            }
+            let mut d = Document::new(format!("d{k}"), paras.join("\n\n"));
+            d.url = Some(format!("https://site{}.example/{k}", k % 2));
+            docs.push(d);
+        }
+        docs
+    }
+
+    #[test]
+    fn decisions_from_signatures_equal_the_stage_run() {
+        let cfg = DedupeConfig {
+            strip_boilerplate: true,
+            ..DedupeConfig::default()
+        };
+        let direct = Dedupe::new(cfg.clone()).unwrap();
+        let expected: Vec<Verdict> = direct.process_batch(mixed_docs());
+
+        let by_sig = Dedupe::new(cfg).unwrap();
+        let mut file = Vec::new();
+        signature::write_header(&mut file, by_sig.signature_fingerprint()).unwrap();
+        for d in mixed_docs() {
+            by_sig.signature(&d).write_to(&mut file).unwrap();
+        }
+        let mut r = &file[..];
+        signature::read_header(&mut r, by_sig.signature_fingerprint()).unwrap();
+        let mut got = Vec::new();
+        for d in mixed_docs() {
+            let sig = Signature::read_from(&mut r).unwrap().unwrap();
+            let decision = by_sig.decide_signature(&sig);
+            let json = serde_json::to_string(&decision).unwrap();
+            let back: Decision = serde_json::from_str(&json).unwrap();
+            got.push(by_sig.apply(d, back));
+        }
+        let show = |v: &Verdict| match v {
+            Verdict::Keep(d) => format!("keep {} {:?} {}", d.id, d.dedupe, d.text),
+            Verdict::Drop(d, r) => format!("drop {} {:?} {}", d.id, d.dedupe, r.reason),
+            Verdict::Reject(r) => format!("reject {r:?}"),
+        };
+        let expected: Vec<String> = expected.iter().map(show).collect();
+        let got: Vec<String> = got.iter().map(show).collect();
+        assert_eq!(got, expected);
+        assert!(expected.iter().any(|s| s.starts_with("drop")));
+        assert!(expected.iter().filter(|s| s.starts_with("keep")).count() >= 5);
+    }
 
     #[test]
     fn host_is_parsed_and_www_dropped() {
