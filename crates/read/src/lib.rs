@@ -22,9 +22,11 @@
 mod config;
 mod discover;
 mod encoding;
+pub mod range;
 mod reader;
 mod warc;
 
 pub use config::{Format, JsonlFields, Limits, ReadConfig};
 pub use discover::{discover, InputFile};
+pub use range::{plan_units, ByteRange, Unit};
 pub use reader::{FileReader, Item};

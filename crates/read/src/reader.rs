@@ -1,5 +1,5 @@
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -7,6 +7,7 @@ use pith_core::{Document, Reject};
 use serde_json::Value;
 
 use crate::encoding::decode;
+use crate::range::Unit;
 use crate::{Format, InputFile, ReadConfig};
 
 /// What a reader yields: a document, or a reject for input that could not become one.
@@ -58,6 +59,53 @@ impl FileReader {
         }
     }
 
+    /// Opens a unit of work: a whole file, or a byte range of one (see [`crate::range`]).
+    pub fn open_unit(unit: &Unit, cfg: &ReadConfig) -> FileReader {
+        let Some(range) = unit.range else {
+            return Self::open(&unit.file, cfg);
+        };
+        let bytes = Arc::new(AtomicU64::new(0));
+        let name = unit.file.display();
+        let format = cfg.format.or(unit.file.format_hint);
+        let found = File::open(&unit.file.path).and_then(|mut f| {
+            let start = match format {
+                Some(Format::Warc) => crate::range::warc_start(&mut f, range)?,
+                _ => crate::range::jsonl_start(&mut f, range)?,
+            };
+            if let Some(s) = start {
+                f.seek(SeekFrom::Start(s.offset))?;
+            }
+            Ok((f, start))
+        });
+        match found {
+            Ok((f, Some(start))) => {
+                let source = Source {
+                    name,
+                    id_base: unit.file.id_base.clone(),
+                };
+                let window = Window {
+                    offset: start.offset,
+                    end: range.end,
+                    lines_before: start.lines_before,
+                };
+                Self::from_reader_at(source, Box::new(f), format, cfg, bytes, Some(window))
+            }
+            // No record starts in this range: the one before reads the record that covers it.
+            Ok((_, None)) => FileReader {
+                items: Box::new(std::iter::empty()),
+                bytes,
+            },
+            Err(e) => FileReader {
+                items: Box::new(std::iter::once(reject(Reject::new(
+                    name,
+                    "unreadable_file",
+                    e.to_string(),
+                )))),
+                bytes,
+            },
+        }
+    }
+
     /// Reads JSONL (or the forced format) from stdin; ids default to `stdin:<line>`.
     pub fn stdin(cfg: &ReadConfig) -> FileReader {
         let source = Source {
@@ -86,6 +134,19 @@ impl FileReader {
         cfg: &ReadConfig,
         bytes: Arc<AtomicU64>,
     ) -> FileReader {
+        Self::from_reader_at(source, raw, format, cfg, bytes, None)
+    }
+
+    /// `window`: the input starts at a record boundary inside a file and records that start at
+    /// or after its end belong to the next range.
+    fn from_reader_at(
+        source: Source,
+        raw: Box<dyn Read + Send>,
+        format: Option<Format>,
+        cfg: &ReadConfig,
+        bytes: Arc<AtomicU64>,
+        window: Option<Window>,
+    ) -> FileReader {
         let counted = Counting {
             inner: raw,
             count: Arc::clone(&bytes),
@@ -104,7 +165,12 @@ impl FileReader {
                 }
             }
         };
-        let compression = Compression::sniff(&magic);
+        // A range starts mid-file, where the bytes are never a compression header.
+        let compression = if window.is_some() {
+            Compression::None
+        } else {
+            Compression::sniff(&magic)
+        };
         let decompressed: Box<dyn Read + Send> = match compression {
             Compression::Gzip => Box::new(GzMembers::new(buffered)),
             Compression::Zstd => match zstd::stream::read::Decoder::with_buffer(buffered) {
@@ -155,17 +221,27 @@ impl FileReader {
             }
             Format::Jsonl => Box::new(JsonlItems {
                 ctx,
-                input,
-                line: 0,
+                input: Tracked {
+                    inner: input,
+                    pos: window.map_or(0, |w| w.offset),
+                },
+                end: window.map_or(u64::MAX, |w| w.end),
+                line: window.map_or(0, |w| w.lines_before),
                 buf: Vec::new(),
                 done: false,
             }),
-            Format::Warc => Box::new(crate::warc::WarcItems::new(
-                ctx.source,
-                ctx.compression,
-                ctx.cfg.limits.max_record_bytes,
-                input,
-            )),
+            Format::Warc => {
+                let items = crate::warc::WarcItems::new(
+                    ctx.source,
+                    ctx.compression,
+                    ctx.cfg.limits.max_record_bytes,
+                    input,
+                );
+                Box::new(match window {
+                    Some(w) => items.with_window(w.offset, w.end),
+                    None => items,
+                })
+            }
         };
         FileReader { items, bytes }
     }
@@ -626,9 +702,43 @@ pub(crate) fn read_line_bounded(
     }
 }
 
+/// Where a range reader starts and ends (see [`crate::range`]).
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    offset: u64,
+    end: u64,
+    lines_before: u64,
+}
+
+/// A `BufRead` that knows how many bytes were consumed from it (plus a starting offset).
+struct Tracked<R> {
+    inner: R,
+    pos: u64,
+}
+
+impl<R: BufRead> Read for Tracked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Tracked<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+    fn consume(&mut self, n: usize) {
+        self.inner.consume(n);
+        self.pos += n as u64;
+    }
+}
+
 struct JsonlItems<R> {
     ctx: Ctx,
-    input: R,
+    input: Tracked<R>,
+    /// Lines that start at or after this offset belong to the next range.
+    end: u64,
     line: u64,
     buf: Vec<u8>,
     done: bool,
@@ -640,6 +750,10 @@ impl<R: BufRead> Iterator for JsonlItems<R> {
     fn next(&mut self) -> Option<Item> {
         let name = self.ctx.source.name.clone();
         while !self.done {
+            if self.input.pos >= self.end {
+                self.done = true;
+                break;
+            }
             let max = self.ctx.cfg.limits.max_record_bytes;
             let read = read_line_bounded(&mut self.input, &mut self.buf, max);
             self.line += 1;

@@ -67,6 +67,8 @@ pub(crate) struct WarcItems<R> {
     produced: bool,
     /// Where reading is, for rejects raised by I/O errors.
     at: String,
+    /// Records that start at or after this offset belong to the next byte range.
+    end: u64,
 }
 
 impl<R: Read> WarcItems<R> {
@@ -83,7 +85,19 @@ impl<R: Read> WarcItems<R> {
             quiet_resync: false,
             produced: false,
             at: "offset 0".into(),
+            end: u64::MAX,
         }
+    }
+
+    /// Reads a byte range of a file: the input starts at `offset` (a record boundary) and
+    /// records that start at or after `end` are left to the next range. Offsets in record
+    /// names stay those of the whole file.
+    pub(crate) fn with_window(mut self, offset: u64, end: u64) -> Self {
+        self.input.offset = offset;
+        self.end = end;
+        // A range inside one huge record yields nothing, and that is not an empty file.
+        self.produced = offset > 0;
+        self
     }
 }
 
@@ -151,6 +165,10 @@ impl<R: Read> WarcItems<R> {
         self.at = format!("record {} (offset {})", self.records + 1, self.input.offset);
         self.skip_blank()?;
         let start = self.input.offset;
+        if start >= self.end {
+            self.done = true;
+            return Ok(());
+        }
         let avail = self.input.fill(8)?;
         if avail.is_empty() {
             self.done = true;
