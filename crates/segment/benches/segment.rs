@@ -162,6 +162,42 @@ const RU_SENTENCES: &[&str] = &[
     "Дом стоит на ул. Садовой, д. 5.",
 ];
 
+const DE_SENTENCES: &[&str] = &[
+    "Der Stadtrat hat am Dienstag den Haushalt für das kommende Jahr beschlossen.",
+    "Dr. Weber, die Leiterin der Klinik, sagte, der neue Flügel öffne am 3. März.",
+    "Die Aktie fiel im frühen Handel um 3,5 Prozent auf 41,20 Euro.",
+    "„Damit hatten wir nicht gerechnet“, sagte der Sprecher. „Niemand hatte das.“",
+    "Der Bericht (s. S. 14) nennt 27 Standorte in Deutschland und Österreich.",
+    "War die Abstimmung fair? Die meisten Beobachter meinen ja!",
+    "Die Brücke wurde 1887 gebaut und ist 1,2 km lang.",
+    "Laut Prof. Schmidt ist z. B. der Verkehr seit 2019 um 12 % gestiegen.",
+    "Am 1. Mai findet wie jedes Jahr der Umzug durch die Altstadt statt.",
+    "Die Polizei bittet Zeugen, sich unter der Nr. 110 zu melden.",
+];
+
+const ES_SENTENCES: &[&str] = &[
+    "El ayuntamiento aprobó el martes los presupuestos del próximo año.",
+    "La Dra. Pérez, directora de la clínica, dijo que el nuevo edificio abrirá en marzo.",
+    "Las acciones cayeron un 3,5% hasta los 41,20 euros en los primeros minutos.",
+    "\"No lo esperábamos\", dijo el Sr. Gómez. \"Nadie lo esperaba.\"",
+    "¿Fue justa la votación? La mayoría de los observadores cree que sí.",
+    "El puente, construido en 1887, mide 1,2 km y soporta 40.000 coches al día.",
+    "Según el Gral. Ruiz, las tropas saldrán antes del 31 de diciembre.",
+    "El informe (véase pág. 14) enumera 27 lugares en EE. UU. y Canadá.",
+    "Los vecinos protestaron frente a la sede de la empresa durante toda la mañana.",
+];
+
+const FR_SENTENCES: &[&str] = &[
+    "Le conseil municipal a adopté mardi le budget de l'année prochaine.",
+    "Le Dr Martin, qui dirige la clinique, a indiqué que la nouvelle aile ouvrira en mars.",
+    "L'action a reculé de 3,5 % à 41,20 euros en début de séance.",
+    "« Nous ne nous y attendions pas », a déclaré M. Dubois. « Personne ne s'y attendait. »",
+    "Le vote était-il équitable ? La plupart des observateurs le pensent.",
+    "Le pont, construit en 1887, mesure 1,2 km et voit passer 40 000 voitures par jour.",
+    "Selon le rapport (voir p. 14), 27 sites sont concernés en France et en Belgique.",
+    "Les habitants ont manifesté devant la mairie pendant toute la matinée.",
+];
+
 fn synthetic(sentences: &[&str], bytes: usize) -> String {
     let mut out = String::with_capacity(bytes + 1024);
     let mut k = 0usize;
@@ -178,6 +214,35 @@ fn synthetic(sentences: &[&str], bytes: usize) -> String {
         k += 1;
     }
     out
+}
+
+/// News articles as the clean stage writes them: a headline, then paragraphs of one to five
+/// sentences separated by blank lines, each article 1.5 to 6 KB.
+fn articles(sentences: &[&str], count: usize, seed: usize) -> Vec<String> {
+    let mut docs = Vec::with_capacity(count);
+    let mut k = seed;
+    for d in 0..count {
+        let target = 1536 + (d * 2731 + seed * 977) % (4608 + 1);
+        let mut text = String::with_capacity(target + 512);
+        // A headline: the first sentence of the bank without its final period.
+        let head = sentences[k % sentences.len()];
+        text.push_str(head.trim_end_matches('.'));
+        text.push_str("\n\n");
+        while text.len() < target {
+            let n = 1 + k % 5;
+            for j in 0..n {
+                if j > 0 {
+                    text.push(' ');
+                }
+                text.push_str(sentences[(k * 7 + j * 3) % sentences.len()]);
+            }
+            text.push_str("\n\n");
+            k += 1;
+        }
+        docs.push(text.trim_end().to_string());
+        k += 1;
+    }
+    docs
 }
 
 fn mb_per_s(bytes: usize, secs: f64) -> f64 {
@@ -356,36 +421,68 @@ fn main() {
         time_best(|| split_sentences_lang(&ru, "ru").len()),
     );
 
-    // The whole stage on 8 KB documents: language identification, paragraphs, sentences.
+    // The whole stage, as a pipeline runs it: language identification (no `lang` field),
+    // paragraphs and sentences, on news articles of a few KB. This is the figure.
+    let n_docs = (mb << 20) / 3800 + 1;
     let stage = Segment::new(SegmentConfig::default()).expect("default config is valid");
-    let docs: Vec<String> = en
-        .as_bytes()
-        .chunks(8 << 10)
-        .map(|c| String::from_utf8_lossy(c).into_owned())
+    let en_docs = articles(EN_SENTENCES, n_docs, 0);
+    let banks = [
+        EN_SENTENCES,
+        DE_SENTENCES,
+        ES_SENTENCES,
+        FR_SENTENCES,
+        RU_SENTENCES,
+    ];
+    let mixed: Vec<String> = (0..banks.len())
+        .flat_map(|b| articles(banks[b], n_docs / banks.len() + 1, b + 1))
         .collect();
-    let reliable = docs
-        .iter()
-        .filter(|d| pith_segment::detect_language(d).is_some_and(|g| g.reliable))
-        .count();
-    let (wall, cpu, _) = time_best(|| {
-        docs.iter()
-            .filter_map(|d| pith_segment::detect_language(d))
-            .count()
-    });
-    println!(
-        "language id alone: {:.1} us per document CPU ({:.1} us wall; {reliable}/{} reliable)",
-        cpu * 1e6 / docs.len() as f64,
-        wall * 1e6 / docs.len() as f64,
-        docs.len()
-    );
-
-    let total: usize = docs.iter().map(String::len).sum();
+    for (label, docs) in [("English", &en_docs), ("en/de/es/fr/ru mix", &mixed)] {
+        let total: usize = docs.iter().map(String::len).sum();
+        let fast = docs
+            .iter()
+            .filter(|d| pith_segment::lang::detect_by_function_words(d).is_some())
+            .count();
+        let (wall, cpu, _) = time_best(|| {
+            docs.iter()
+                .filter_map(|d| pith_segment::detect_language(d))
+                .count()
+        });
+        println!(
+            "language id alone, {label}: {:.1} us per article CPU ({:.1} us wall; {fast}/{} by function words)",
+            cpu * 1e6 / docs.len() as f64,
+            wall * 1e6 / docs.len() as f64,
+            docs.len()
+        );
+        print_rate(
+            &format!(
+                "SEGMENT STAGE with language id, {label} articles of {:.1} KB",
+                total as f64 / docs.len() as f64 / 1024.0
+            ),
+            total,
+            time_best(|| {
+                docs.iter()
+                    .map(|t| match stage.process(Document::new("d", t.as_str())) {
+                        Verdict::Keep(d) => d.sentences.map_or(0, |s| s.len()),
+                        _ => 0,
+                    })
+                    .sum()
+            }),
+        );
+    }
+    let no_id = Segment::new(SegmentConfig {
+        detect_lang: false,
+        default_lang: Some("en".to_string()),
+        ..SegmentConfig::default()
+    })
+    .expect("valid config");
+    let total: usize = en_docs.iter().map(String::len).sum();
     print_rate(
-        "segment stage, 8 KB docs, with language id",
+        "segment stage without language id (default_lang en), English articles",
         total,
         time_best(|| {
-            docs.iter()
-                .map(|t| match stage.process(Document::new("d", t.as_str())) {
+            en_docs
+                .iter()
+                .map(|t| match no_id.process(Document::new("d", t.as_str())) {
                     Verdict::Keep(d) => d.sentences.map_or(0, |s| s.len()),
                     _ => 0,
                 })

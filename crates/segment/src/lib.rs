@@ -7,7 +7,7 @@
 //!   whose lines are not hard-wrapped prose.
 //! * Sentences come from a single-pass rule splitter (module `sentence`) with per-language
 //!   abbreviation lists ([`lang`]); the language is the document's `lang` field, or else
-//!   identified with `whatlang` and stored there. Text in no identifiable language falls back
+//!   identified from a sample of the text (function words, else `whatlang`) and stored there. Text in no identifiable language falls back
 //!   to the Unicode sentence boundaries of UAX #29.
 //! * Chunks are windows of whole sentences for embedding pipelines.
 //!
@@ -25,6 +25,7 @@
 //! ```
 
 pub mod lang;
+mod langid;
 mod paragraph;
 mod sentence;
 
