@@ -37,6 +37,12 @@ pub struct RunConfig {
     pub dropped: Option<PathBuf>,
     /// The run report; default `<first export path>.report.json`.
     pub report: Option<PathBuf>,
+    /// Sharded runs: uncompressed JSONL and WARC files larger than this are split into byte
+    /// ranges of about this size, so one huge file spreads over many tasks (0: never split).
+    pub split_bytes: u64,
+    /// Sharded runs: where passes leave documents, signatures and decisions for the next
+    /// pass; default `.pith-shards` beside the first export. Must be shared by every task.
+    pub work_dir: Option<PathBuf>,
 }
 
 impl Default for RunConfig {
@@ -47,6 +53,8 @@ impl Default for RunConfig {
             rejects: None,
             dropped: None,
             report: None,
+            split_bytes: 256 << 20,
+            work_dir: None,
         }
     }
 }

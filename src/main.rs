@@ -9,6 +9,8 @@ mod incremental;
 mod log;
 mod pipeline;
 mod report;
+mod shard;
+mod slurm;
 mod state;
 
 use std::path::{Path, PathBuf};
@@ -74,7 +76,38 @@ enum Command {
         #[arg(long)]
         fail_on_rejects: bool,
         #[command(flatten)]
+        sharding: Sharding,
+        #[command(flatten)]
         common: Common,
+    },
+    /// Print (or submit) the Slurm job scripts of a sharded run: one array job per pass,
+    /// chained by dependencies.
+    Slurm {
+        /// The pipeline config.
+        #[arg(long, short = 'c', default_value = "pipeline.toml")]
+        config: PathBuf,
+        /// Array tasks (shards).
+        #[arg(long, default_value_t = 4)]
+        tasks: usize,
+        /// Where the scripts are written (default: `slurm` in the work directory).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// Work directory shared by every task (default: the config's, or `.pith-shards`
+        /// beside the first export).
+        #[arg(long)]
+        work_dir: Option<PathBuf>,
+        /// Extra `#SBATCH` options for every job (repeatable), e.g. `--partition=cpu`.
+        #[arg(long = "sbatch-option")]
+        sbatch_options: Vec<String>,
+        /// CPUs per task (pith's worker threads follow it).
+        #[arg(long, default_value_t = 1)]
+        cpus_per_task: usize,
+        /// Submit the jobs with sbatch instead of only writing them.
+        #[arg(long)]
+        submit: bool,
+        /// With --submit: wait until the last job ends (sbatch --wait) and exit with its code.
+        #[arg(long)]
+        wait: bool,
     },
     /// Show or manage the state of incremental runs (a config with a [state] section).
     State {
@@ -181,6 +214,24 @@ enum Command {
     },
 }
 
+/// Sharded runs (Slurm job arrays, Kubernetes Indexed Jobs).
+#[derive(Args, Clone)]
+struct Sharding {
+    /// This task's shard (default: SLURM_ARRAY_TASK_ID, then JOB_COMPLETION_INDEX).
+    #[arg(long)]
+    shard_index: Option<usize>,
+    /// The number of shards (default: SLURM_ARRAY_TASK_COUNT, then PITH_SHARD_COUNT).
+    #[arg(long)]
+    shard_count: Option<usize>,
+    /// Which pass of a sharded run: all (no dedupe stage, or one shard), or sign, cluster,
+    /// write for a pipeline that dedupes across shards.
+    #[arg(long, value_enum, default_value = "all")]
+    pass: shard::Pass,
+    /// Work directory shared by every task of a sharded run.
+    #[arg(long)]
+    work_dir: Option<PathBuf>,
+}
+
 /// `--format`: forces the input format.
 #[derive(Args, Clone)]
 struct InputFormat {
@@ -255,10 +306,17 @@ fn dispatch(cli: Cli) -> (Logger, Result<u8>) {
             input,
             full,
             fail_on_rejects,
+            sharding,
             common,
         } => {
             let log = logger(&common, SummaryTo::Stdout);
-            let r = cmd_run(&config, inputs, output, input.format, full, &common, &log);
+            let over = Overrides {
+                inputs,
+                output,
+                format: input.format,
+                full,
+            };
+            let r = cmd_run(&config, over, &sharding, &common, &log);
             let r = r.and_then(|code| {
                 if fail_on_rejects && code == 3 {
                     bail!("some inputs or records were rejected (--fail-on-rejects)")
@@ -303,6 +361,32 @@ fn dispatch(cli: Cli) -> (Logger, Result<u8>) {
                 summary_to: SummaryTo::Stdout,
             };
             (log, eval::cmd_eval(&gold, &pred, json, per_doc, min_f1))
+        }
+        Command::Slurm {
+            config,
+            tasks,
+            dir,
+            work_dir,
+            sbatch_options,
+            cpus_per_task,
+            submit,
+            wait,
+        } => {
+            let log = Logger {
+                quiet: false,
+                format: LogFormat::Text,
+                summary_to: SummaryTo::Stdout,
+            };
+            let opts = slurm::Options {
+                tasks,
+                dir,
+                work_dir,
+                sbatch_options,
+                cpus_per_task,
+                submit,
+                wait,
+            };
+            (log, slurm::cmd_slurm(&config, &opts))
         }
         Command::Check { config } => {
             let log = Logger {
@@ -524,15 +608,27 @@ fn finish(report: report::RunReport, log: &Logger) -> Result<u8> {
     u8::try_from(report.exit_code).context("exit code out of range")
 }
 
-fn cmd_run(
-    config: &Path,
+/// What `pith run`'s flags override in the config.
+struct Overrides {
     inputs: Vec<String>,
     output: Option<PathBuf>,
     format: Option<pith_read::Format>,
     full: bool,
+}
+
+fn cmd_run(
+    config: &Path,
+    over: Overrides,
+    sharding: &Sharding,
     common: &Common,
     log: &Logger,
 ) -> Result<u8> {
+    let Overrides {
+        inputs,
+        output,
+        format,
+        full,
+    } = over;
     let mut cfg = PipelineConfig::load(config)?;
     if format.is_some() {
         cfg.input.format = format;
@@ -551,6 +647,43 @@ fn cmd_run(
             "{}: [input] paths is empty and no --input was given",
             cfg.source
         );
+    }
+    let env = |k: &str| std::env::var(k).ok();
+    let sharded = shard::resolve(sharding.shard_index, sharding.shard_count, &env)?;
+    if sharded.is_none() && (sharding.pass != shard::Pass::All || sharding.work_dir.is_some()) {
+        bail!("--pass and --work-dir apply to sharded runs (--shard-count, or SLURM_ARRAY_TASK_COUNT)");
+    }
+    if let Some((index, count)) = sharded {
+        if incremental::is_incremental(&cfg) {
+            bail!(
+                "{}: sharded runs are not incremental: remove the [state] section",
+                cfg.source
+            );
+        }
+        let index = match (index, sharding.pass) {
+            (Some(i), _) => i,
+            (None, shard::Pass::Cluster) => 0,
+            (None, _) => bail!("a sharded run needs its shard index (--shard-index, SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX)"),
+        };
+        let opts = shard::Options {
+            shard: shard::Shard { index, count },
+            pass: sharding.pass,
+            work_dir: sharding
+                .work_dir
+                .clone()
+                .or_else(|| cfg.run.work_dir.clone())
+                .unwrap_or_else(|| shard::default_work_dir(&cfg)),
+            split_bytes: cfg.run.split_bytes,
+            threads: common.threads.unwrap_or(cfg.run.threads),
+            command: std::env::args().collect::<Vec<_>>().join(" "),
+        };
+        return match shard::run(&cfg, &opts, log)? {
+            shard::Outcome::Run(report) => finish(*report, log),
+            shard::Outcome::Cluster(c) => {
+                log.summary(&c.summary_line(), serde_json::to_value(&c)?);
+                Ok(EXIT_OK)
+            }
+        };
     }
     if incremental::is_incremental(&cfg) {
         let opts = incremental::RunOptions {

@@ -11,7 +11,7 @@ use anyhow::{anyhow, Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pith_core::{Document, DropReason, Reject, Stage, Verdict};
 use pith_export::{open_sink, ExportConfig, RecordWriter, Sink};
-use pith_read::{discover, FileReader, InputFile, Item, ReadConfig};
+use pith_read::{discover, FileReader, InputFile, Item, ReadConfig, Unit};
 use serde::Serialize;
 
 use crate::config::{PipelineConfig, StageConfig};
@@ -22,6 +22,14 @@ use crate::report::{rfc3339, RunReport};
 pub enum Step {
     Stage(Box<dyn Stage>),
     Export(ExportConfig),
+    /// A sink built by the caller (a sharded run's signature writer).
+    Sink(Box<dyn Sink>),
+}
+
+/// An output of a run: an export to open, or a sink already open.
+pub enum Output {
+    Config(ExportConfig),
+    Ready(Box<dyn Sink>),
 }
 
 /// Builds the stages of a config; every stage validates its settings here, before any data
@@ -65,6 +73,14 @@ pub enum Source {
     /// Files already discovered (an incremental run picks the ones to redo itself), with the
     /// rejects discovery produced.
     Files(Vec<InputFile>, Vec<Reject>),
+    /// A sharded task's units of work (whole files or byte ranges), with discovery's rejects.
+    /// With `stamp`, every document gets its position in the whole input's order in
+    /// `meta._order` (`[file, range start, record]`), for the signatures of a sharded dedupe.
+    Units {
+        units: Vec<Unit>,
+        rejects: Vec<Reject>,
+        stamp: bool,
+    },
 }
 
 /// Side files of a run.
@@ -159,6 +175,10 @@ impl Flow {
         let files = match source {
             Source::Paths(paths) => discover(paths).0,
             Source::Files(files, _) => files.clone(),
+            Source::Units { .. } => anyhow::bail!(
+                "corpus statistics (clean.corpus_stats) are not available in sharded runs: each \
+                 task would see only its own shard's pages"
+            ),
             Source::Stdin => anyhow::bail!(
                 "corpus statistics (clean.corpus_stats) need inputs that can be read twice, not standard input"
             ),
@@ -176,7 +196,7 @@ impl Flow {
     }
 
     /// Starts the worker pool (0 threads = one per core).
-    pub fn new(steps: Vec<Step>, threads: usize) -> Result<(Flow, Vec<ExportConfig>)> {
+    pub fn new(steps: Vec<Step>, threads: usize) -> Result<(Flow, Vec<Output>)> {
         let threads = if threads == 0 {
             std::thread::available_parallelism().map_or(1, |n| n.get())
         } else {
@@ -192,8 +212,13 @@ impl Flow {
         for step in steps {
             match step {
                 Step::Export(cfg) => {
-                    exports.push(cfg.clone());
+                    exports.push(Output::Config(cfg.clone()));
                     with_sink.push((Step::Export(cfg), Some(exports.len() - 1)));
+                }
+                Step::Sink(sink) => {
+                    exports.push(Output::Ready(sink));
+                    let placeholder = Step::Export(ExportConfig::jsonl("(sink)"));
+                    with_sink.push((placeholder, Some(exports.len() - 1)));
                 }
                 s => with_sink.push((s, None)),
             }
@@ -212,7 +237,7 @@ impl Flow {
     pub fn stages(&self) -> impl Iterator<Item = &dyn Stage> {
         self.steps.iter().filter_map(|(s, _)| match s {
             Step::Stage(st) => Some(st.as_ref()),
-            Step::Export(_) => None,
+            Step::Export(_) | Step::Sink(_) => None,
         })
     }
 
@@ -252,7 +277,7 @@ impl Flow {
                         }
                     }
                 }
-                Step::Export(_) => {
+                Step::Export(_) | Step::Sink(_) => {
                     let idx = sink.expect("export steps always have a sink");
                     let sink = out
                         .sinks
@@ -323,8 +348,11 @@ pub fn execute(steps: Vec<Step>, settings: RunSettings) -> Result<RunReport> {
 
     // Open every output first: an unwritable output fails the run before any data is read.
     let mut out = Outputs::default();
-    for cfg in &exports {
-        out.sinks.push(open_sink(cfg).map_err(anyhow::Error::new)?);
+    for output in exports {
+        out.sinks.push(match output {
+            Output::Config(cfg) => open_sink(&cfg).map_err(anyhow::Error::new)?,
+            Output::Ready(sink) => sink,
+        });
     }
     if let Some(p) = &settings.side.rejects {
         out.rejects = Some(RecordWriter::create(p).map_err(anyhow::Error::new)?);
@@ -428,6 +456,63 @@ pub(crate) fn write_json<T: Serialize>(path: &std::path::Path, value: &T) -> Res
     Ok(())
 }
 
+/// The reader loop of a sharded task: its units in order, each document optionally stamped
+/// with its place in the whole input's order.
+fn read_units(
+    units: &[Unit],
+    rejects: Vec<Reject>,
+    stamp: bool,
+    read: &ReadConfig,
+    send: &dyn Fn(Msg) -> bool,
+) {
+    let total: u64 = units
+        .iter()
+        .map(|u| u.range.map_or(u.file.size, |r| r.end - r.start))
+        .sum();
+    if !send(Msg::Total {
+        files: units.len() as u64,
+        bytes: total,
+    }) {
+        return;
+    }
+    for r in rejects {
+        if !send(Msg::Item(Item::Reject(Box::new(r)))) {
+            return;
+        }
+    }
+    for (index, unit) in units.iter().enumerate() {
+        let reader = FileReader::open_unit(unit, read);
+        let counter = reader.bytes_counter();
+        if !send(Msg::FileStart(Arc::clone(&counter))) {
+            return;
+        }
+        for (seq, item) in reader.enumerate() {
+            let item = match item {
+                Item::Doc(mut doc) if stamp => {
+                    doc.set_meta(
+                        ORDER_KEY,
+                        serde_json::json!([unit.file_index, unit.start(), seq]),
+                    );
+                    Item::Doc(doc)
+                }
+                other => other,
+            };
+            if !send(Msg::Item(item)) {
+                return;
+            }
+        }
+        if !send(Msg::FileDone {
+            index,
+            bytes: counter.load(Ordering::Relaxed),
+        }) {
+            return;
+        }
+    }
+}
+
+/// The `meta` key of a document's place in the input order in a sharded run's sign pass.
+pub(crate) const ORDER_KEY: &str = "_order";
+
 /// Discovers and reads inputs on a thread of its own, sending items in input order. The channel
 /// is bounded, so reading never runs more than about one batch ahead of processing.
 pub(crate) fn spawn_reader(source: Source, read: ReadConfig, batch_size: usize) -> Receiver<Msg> {
@@ -458,6 +543,14 @@ pub(crate) fn spawn_reader(source: Source, read: ReadConfig, batch_size: usize) 
                 }
                 Source::Paths(paths) => discover(&paths),
                 Source::Files(files, rejects) => (files, rejects),
+                Source::Units {
+                    units,
+                    rejects,
+                    stamp,
+                } => {
+                    read_units(&units, rejects, stamp, &read, &send);
+                    return;
+                }
             };
             let total: u64 = files.iter().map(|f| f.size).sum();
             if !send(Msg::Total {

@@ -342,6 +342,19 @@ pub struct Decision {
     boiler_lines: Vec<std::ops::Range<usize>>,
 }
 
+impl Decision {
+    /// `None` when the document is the first of its cluster (kept), else why it is a
+    /// duplicate: `exact_duplicate`, `near_duplicate` or `partial_copy`.
+    pub fn duplicate_reason(&self) -> Option<&'static str> {
+        match (&self.kind, &self.matched) {
+            (Kind::First, _) | (_, None) => None,
+            (Kind::Exact, Some(_)) => Some("exact_duplicate"),
+            (Kind::Near, Some(_)) => Some("near_duplicate"),
+            (Kind::Partial, Some(_)) => Some("partial_copy"),
+        }
+    }
+}
+
 impl Dedupe {
     pub fn new(cfg: DedupeConfig) -> Result<Self, Error> {
         cfg.validate()?;
