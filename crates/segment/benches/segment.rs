@@ -11,6 +11,7 @@
 //!   this scorer against the Python one).
 //! * `PITH_BENCH_FAILURES=1`: print failed cases.
 //! * `PITH_BENCH_MB`: size of the synthetic throughput text in MB (default 32).
+//! * `PITH_BENCH_STAGE_ONLY=1`: time only the whole stage on articles (for profilers).
 //! * `PYSBD_PYTHON`: a Python with pysbd installed (default `/work/venv-seg/bin/python` when
 //!   present); pySBD is then scored and timed in the same run for comparison.
 
@@ -371,9 +372,15 @@ fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` runs this too, so keep it quick
     // unless benchmarking.
     let benching = std::env::args().any(|a| a == "--bench");
+    let stage_only = std::env::var_os("PITH_BENCH_STAGE_ONLY").is_some();
     let dir = golden_dir();
-    let cases = load_cases(&dir);
-    if cases.is_empty() {
+    let cases = if stage_only {
+        Vec::new()
+    } else {
+        load_cases(&dir)
+    };
+    if stage_only {
+    } else if cases.is_empty() {
         println!(
             "golden rules not found at {} (set PITH_GOLDEN_DIR)",
             dir.display()
@@ -410,16 +417,18 @@ fn main() {
     let en = synthetic(EN_SENTENCES, mb << 20);
     let ru = synthetic(RU_SENTENCES, (mb << 20) / 4);
 
-    print_rate(
-        "English paragraphs + sentences",
-        en.len(),
-        time_best(|| split_sentences_lang(&en, "en").len()),
-    );
-    print_rate(
-        "Russian paragraphs + sentences",
-        ru.len(),
-        time_best(|| split_sentences_lang(&ru, "ru").len()),
-    );
+    if !stage_only {
+        print_rate(
+            "English paragraphs + sentences",
+            en.len(),
+            time_best(|| split_sentences_lang(&en, "en").len()),
+        );
+        print_rate(
+            "Russian paragraphs + sentences",
+            ru.len(),
+            time_best(|| split_sentences_lang(&ru, "ru").len()),
+        );
+    }
 
     // The whole stage, as a pipeline runs it: language identification (no `lang` field),
     // paragraphs and sentences, on news articles of a few KB. This is the figure.

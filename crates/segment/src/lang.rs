@@ -28,7 +28,7 @@ use crate::langid::{self, Scan};
 /// keys this short FNV is several times faster than the default SipHash; the sets hold fixed
 /// lists, so hash flooding is no concern.
 #[derive(Default)]
-pub(crate) struct Fnv(u64);
+struct Fnv(u64);
 
 impl Hasher for Fnv {
     fn finish(&self) -> u64 {

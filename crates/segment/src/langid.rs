@@ -18,10 +18,8 @@
 //! whatlang. The lists were written for pith from ordinary knowledge of each language.
 
 use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
-
-use crate::lang::Fnv;
 
 /// Frequent function words of each language, lower case, by the code whatlang's language
 /// maps to (see `lang::iso639_1`). Words that are frequent in several related languages are
@@ -265,26 +263,70 @@ const MIN_LEAD: u32 = 3;
 /// ... and as a share of the sample's words.
 const MIN_LEAD_SHARE: f64 = 0.03;
 
-/// Longest function word, in bytes.
-const MAX_WORD: usize = 24;
+/// Longest function word, in bytes (longer words are counted but not looked up).
+const MAX_WORD: usize = 20;
 
 struct Table {
     codes: Vec<&'static str>,
-    /// Word to the set of languages (bit `i` for `codes[i]`) that list it.
-    words: HashMap<&'static str, u64, BuildHasherDefault<Fnv>>,
+    /// Word to the index in `sets` of the languages that list it.
+    words: HashMap<&'static [u8], u16, BuildHasherDefault<WordHasher>>,
+    /// Sets of languages (bit `i` for `codes[i]`); many words share one, so the scan counts
+    /// words per set and adds the counts to languages once at the end.
+    sets: Vec<u64>,
 }
 
 static TABLE: LazyLock<Table> = LazyLock::new(|| {
-    let mut words: HashMap<&'static str, u64, BuildHasherDefault<Fnv>> = HashMap::default();
+    let mut by_word: HashMap<&'static [u8], u64> = HashMap::new();
     let mut codes = Vec::new();
     for (i, (code, list)) in FUNCTION_WORDS.iter().enumerate() {
         codes.push(*code);
         for w in list.split_whitespace() {
-            *words.entry(w).or_default() |= 1 << i;
+            *by_word.entry(w.as_bytes()).or_default() |= 1 << i;
         }
     }
-    Table { codes, words }
+    let mut sets: Vec<u64> = by_word.values().copied().collect();
+    sets.sort_unstable();
+    sets.dedup();
+    let words = by_word
+        .into_iter()
+        .map(|(w, set)| {
+            let idx = sets.binary_search(&set).expect("every set was collected");
+            (
+                w,
+                u16::try_from(idx).expect("fewer sets than words, and few words"),
+            )
+        })
+        .collect();
+    Table { codes, words, sets }
 });
+
+/// A hash for short byte strings, eight bytes per multiply (the multiplier is the 64-bit
+/// golden-ratio constant of Fibonacci hashing, Knuth TAOCP 6.4).
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        let h = self.0.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        h ^ (h >> 32)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = self.0;
+        for chunk in bytes.chunks(8) {
+            let mut buf = [0u8; 8];
+            buf[..chunk.len()].copy_from_slice(chunk);
+            h = (h ^ u64::from_le_bytes(buf))
+                .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                .rotate_left(31);
+        }
+        self.0 = h;
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.0 ^= n as u64;
+    }
+}
 
 /// The outcome of the function-word scan.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -334,44 +376,120 @@ pub(crate) fn sample(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// A letter, for splitting words; quick for the scripts that have lists.
+fn is_letter(c: char) -> bool {
+    match c as u32 {
+        0x41..=0x5A | 0x61..=0x7A => true,
+        0..=0x7F => false,
+        0xC0..=0x24F => c != '×' && c != '÷',
+        0x400..=0x481 | 0x48A..=0x52F => true,
+        _ => c.is_alphabetic(),
+    }
+}
+
+/// The lower case of a letter; quick for the capitals of Latin-1 and basic Cyrillic.
+fn lower(c: char) -> char {
+    let offset = match c as u32 {
+        0x41..=0x5A | 0xC0..=0xD6 | 0xD8..=0xDE | 0x410..=0x42F => 0x20,
+        0x400..=0x40F => 0x50,
+        0..=0x7F | 0xDF..=0xFF | 0x430..=0x45F => 0,
+        _ => return c.to_lowercase().next().unwrap_or(c),
+    };
+    char::from_u32(c as u32 + offset).unwrap_or(c)
+}
+
+/// Whether words starting with `c` are in a script that has lists (Latin, Cyrillic).
+fn listed_script(c: char) -> bool {
+    (c as u32) < 0x250 || matches!(c as u32, 0x400..=0x52F)
+}
+
 /// Counts the function words of each language in a sample of `text`.
 pub(crate) fn scan(text: &str) -> Scan {
     let table = &*TABLE;
     let mut hits = [0u32; 64];
-    let (mut words, mut listed_script, mut other_script) = (0u32, 0u32, 0u32);
-    let mut buf = String::with_capacity(MAX_WORD);
+    let (mut words, mut listed, mut other) = (0u32, 0u32, 0u32);
+    // The current word, lower-cased; `len` past `MAX_WORD` marks a word too long to look up.
+    let mut word = [0u8; MAX_WORD];
+    let mut len = 0usize;
+    let mut in_word = false;
+    let mut per_set = vec![0u32; table.sets.len()];
+    let mut look_up = |word: &[u8]| {
+        if let Some(&set) = table.words.get(word) {
+            per_set[usize::from(set)] += 1;
+        }
+    };
     for piece in sample(text) {
-        for word in piece.split(|c: char| !c.is_alphabetic()) {
-            let Some(first) = word.chars().next() else {
-                continue;
-            };
-            words += 1;
-            // Latin (with its extensions) and Cyrillic have lists; other scripts do not.
-            if (first as u32) < 0x250 || matches!(first as u32, 0x400..=0x52F) {
-                listed_script += 1;
-            } else {
-                other_script += 1;
+        let bytes = piece.as_bytes();
+        let mut i = 0;
+        // One step past the end, as if a space followed, flushes the last word.
+        while i <= bytes.len() {
+            let b = bytes.get(i).copied().unwrap_or(b' ');
+            // ASCII, most of Latin-script text, a byte at a time.
+            if b < 0x80 {
+                i += 1;
+                if b.is_ascii_alphabetic() {
+                    if !in_word {
+                        in_word = true;
+                        words += 1;
+                        listed += 1;
+                        len = 0;
+                    }
+                    if len < MAX_WORD {
+                        word[len] = b | 0x20;
+                        len += 1;
+                    } else {
+                        len = MAX_WORD + 1;
+                    }
+                } else if in_word {
+                    in_word = false;
+                    if len <= MAX_WORD {
+                        look_up(&word[..len]);
+                    }
+                }
                 continue;
             }
-            if word.len() > MAX_WORD {
+            let c = piece.get(i..).and_then(|t| t.chars().next()).unwrap_or(' ');
+            i += c.len_utf8();
+            if !is_letter(c) {
+                if in_word {
+                    in_word = false;
+                    if len <= MAX_WORD {
+                        look_up(&word[..len]);
+                    }
+                }
                 continue;
             }
-            buf.clear();
-            if word.is_ascii() {
-                buf.push_str(word);
-                buf.make_ascii_lowercase();
-            } else {
-                buf.extend(word.chars().flat_map(char::to_lowercase));
+            if !in_word {
+                in_word = true;
+                words += 1;
+                len = 0;
+                if listed_script(c) {
+                    listed += 1;
+                } else {
+                    other += 1;
+                    len = MAX_WORD + 1;
+                }
             }
-            if let Some(&langs) = table.words.get(buf.as_str()) {
-                let mut bits = langs;
-                while bits != 0 {
-                    hits[bits.trailing_zeros() as usize] += 1;
-                    bits &= bits - 1;
+            if len <= MAX_WORD {
+                let l = lower(c);
+                let n = l.len_utf8();
+                if len + n <= MAX_WORD {
+                    l.encode_utf8(&mut word[len..len + n]);
+                    len += n;
+                } else {
+                    len = MAX_WORD + 1;
                 }
             }
         }
     }
+    for (set, &n) in table.sets.iter().zip(&per_set) {
+        let mut bits = *set;
+        while n > 0 && bits != 0 {
+            hits[bits.trailing_zeros() as usize] += n;
+            bits &= bits - 1;
+        }
+    }
+    let (listed_script, other_script) = (listed, other);
     if other_script > listed_script {
         return Scan::OtherScript;
     }
@@ -406,8 +524,20 @@ mod tests {
     #[test]
     fn every_list_has_a_code_pith_maps_whatlang_to() {
         assert!(FUNCTION_WORDS.len() <= 64);
-        for (code, _) in FUNCTION_WORDS {
+        for (code, words) in FUNCTION_WORDS {
             assert_eq!(code.len(), 2, "{code}");
+            for w in words.split_whitespace() {
+                assert!(w.len() <= MAX_WORD, "{w}");
+                assert_eq!(w, w.to_lowercase(), "{w}");
+            }
+        }
+    }
+
+    #[test]
+    fn quick_lower_case_and_letters_match_unicode() {
+        for c in (0..0x600).filter_map(char::from_u32) {
+            assert_eq!(lower(c), c.to_lowercase().next().unwrap_or(c), "{c}");
+            assert_eq!(is_letter(c), c.is_alphabetic(), "{c:?}");
         }
     }
 

@@ -7,8 +7,9 @@
 //!   whose lines are not hard-wrapped prose.
 //! * Sentences come from a single-pass rule splitter (module `sentence`) with per-language
 //!   abbreviation lists ([`lang`]); the language is the document's `lang` field, or else
-//!   identified from a sample of the text (function words, else `whatlang`) and stored there. Text in no identifiable language falls back
-//!   to the Unicode sentence boundaries of UAX #29.
+//!   identified from a sample of the text (function words, else `whatlang`) and stored
+//!   there. Text in no identifiable language falls back to the Unicode sentence boundaries
+//!   of UAX #29.
 //! * Chunks are windows of whole sentences for embedding pipelines.
 //!
 //! Every span satisfies `text[span.start..span.end] == span.text`; spans of one kind are in
