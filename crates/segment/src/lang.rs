@@ -82,6 +82,8 @@ pub(crate) struct Profile {
     /// Whether a sentence may start in lower case after a long unlisted word (off for
     /// German, whose many long abbreviations such as `einschl.` precede lower-case words).
     pub lowercase_starts: bool,
+    /// Verbs of speaking that follow a quotation's capitalised subject (`"Why?" I asked.`).
+    speech_verbs: WordSet,
 }
 
 impl Profile {
@@ -109,6 +111,14 @@ impl Profile {
     pub fn is_ordinal_context(&self, lower: &str) -> bool {
         self.ordinal_context.contains(lower)
     }
+
+    pub fn has_speech_verbs(&self) -> bool {
+        !self.speech_verbs.is_empty()
+    }
+
+    pub fn is_speech_verb(&self, lower: &str) -> bool {
+        self.speech_verbs.contains(lower)
+    }
 }
 
 fn set(words: &'static str) -> WordSet {
@@ -127,6 +137,7 @@ struct ProfileSpec {
     colon_ends: bool,
     semicolon_asks: bool,
     lowercase_starts: bool,
+    speech_verbs: &'static str,
 }
 
 impl ProfileSpec {
@@ -161,6 +172,7 @@ impl ProfileSpec {
             colon_ends: self.colon_ends,
             semicolon_asks: self.semicolon_asks,
             lowercase_starts: self.lowercase_starts,
+            speech_verbs: set(self.speech_verbs),
         }
     }
 }
@@ -198,6 +210,11 @@ const EN: ProfileSpec = ProfileSpec {
              december",
     ordinal_context: "",
     ordinal_period: false,
+    speech_verbs: "said says asked asks told tells added adds replied replies shouted shouts \
+                   cried cries wrote writes explained explains insisted continued recalled \
+                   whispered yelled screamed answered exclaimed admitted noted warned declared \
+                   stated announced argued demanded wondered laughed sighed muttered called \
+                   tweeted posted urged",
     ..GENERIC
 };
 
@@ -443,6 +460,7 @@ const EL: ProfileSpec = ProfileSpec {
     colon_ends: false,
     semicolon_asks: true,
     lowercase_starts: true,
+    speech_verbs: "",
 };
 
 const HY: ProfileSpec = ProfileSpec {
@@ -457,6 +475,7 @@ const HY: ProfileSpec = ProfileSpec {
     colon_ends: true,
     semicolon_asks: false,
     lowercase_starts: true,
+    speech_verbs: "",
 };
 
 const HI: ProfileSpec = ProfileSpec {
@@ -505,6 +524,7 @@ const GENERIC: ProfileSpec = ProfileSpec {
     colon_ends: false,
     semicolon_asks: false,
     lowercase_starts: true,
+    speech_verbs: "",
 };
 
 static PROFILES: LazyLock<Vec<Profile>> = LazyLock::new(|| {

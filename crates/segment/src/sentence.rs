@@ -13,8 +13,15 @@
 //! inside a sentence, four at its end), and `?`/`!` inside words (`Yahoo!`). Unlike those tools
 //! it does not treat quotations as unsplittable: a quote ends where its sentence ends, and a
 //! new sentence inside a quotation starts when a capitalised word follows a terminator, which
-//! is how news treebanks segment multi-sentence quotes. Sentence-terminal characters beyond
-//! ASCII are taken from the Unicode Sentence_Terminal property (UAX #29).
+//! is how news treebanks segment multi-sentence quotes (`"We lost. The team played badly," he
+//! said.` is two sentences). Closing quotes after a terminator belong to its sentence, also
+//! after the space French sets before `»`; a quotation ending in `?` or `!` followed by its
+//! attribution (`"Why?" I asked.`, with a verb of speaking from the language's list) stays
+//! one sentence, as news style guides write it. Round and square brackets that close within
+//! the sentence hold asides: a terminator inside them ends no sentence when the sentence goes
+//! on after the bracket (`The result (a draw. Nobody won.) surprised fans.`).
+//! Sentence-terminal characters beyond ASCII are taken from the Unicode Sentence_Terminal
+//! property (UAX #29).
 
 use crate::lang::{AbbrevClass, Profile};
 
@@ -145,8 +152,11 @@ const MIN_WORD_BEFORE_LOWER_START: usize = 5;
 
 /// Longest token, in bytes, the rules inspect around a terminator.
 const MAX_TOKEN: usize = 64;
-/// How far back, in bytes, an open ideographic bracket is looked for.
+/// How far back, in bytes, an open bracket is looked for.
 const MAX_BRACKET_LOOKBACK: usize = 1024;
+/// How far ahead, in bytes, the bracket holding a terminator must close for the terminator
+/// not to end the sentence.
+const MAX_PARENTHETICAL: usize = 300;
 
 /// What follows a terminator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -270,6 +280,67 @@ impl<'a> Splitter<'a, '_> {
         self.sent_start = self.skip_ws(end);
     }
 
+    /// Ends a sentence at `j` after the terminator at `i`, unless the terminator is inside
+    /// a parenthesis the sentence goes on after (`The result (a draw. Nobody won.) surprised
+    /// fans.`): brackets inside a sentence hold asides, not sentences of their own.
+    fn end_sentence(&mut self, i: usize, j: usize) {
+        if !self.inside_parenthetical(i, j) {
+            self.boundary(j);
+        }
+    }
+
+    /// Whether round or square brackets opened in this sentence are still open at the
+    /// terminator at `i` (closers up to `j` count), and close a short way ahead with the
+    /// sentence going on after them in lower case or punctuation.
+    fn inside_parenthetical(&self, i: usize, j: usize) -> bool {
+        let from = self.sent_start.max(i.saturating_sub(MAX_BRACKET_LOOKBACK));
+        let mut depth = 0i32;
+        for &b in self.b.get(from..j).unwrap_or_default() {
+            match b {
+                b'(' | b'[' => depth += 1,
+                b')' | b']' => depth = (depth - 1).max(0),
+                _ => {}
+            }
+        }
+        if depth == 0 {
+            return false;
+        }
+        let limit = self.b.len().min(j + MAX_PARENTHETICAL);
+        let mut k = j;
+        while k < limit {
+            match self.b[k] {
+                b'(' | b'[' => depth += 1,
+                b')' | b']' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            k += 1;
+        }
+        if depth != 0 {
+            return false;
+        }
+        // After the closing bracket and any closers, the sentence goes on: a lower-case word,
+        // a number or punctuation. A capital or the paragraph's end means the bracket held
+        // sentences of its own.
+        let mut after = k + 1;
+        while let Some(c) = self.ch(after) {
+            if !is_closer(c) {
+                break;
+            }
+            after += c.len_utf8();
+        }
+        let after = self.skip_ws(after);
+        self.ch(after).is_some_and(|c| {
+            c.is_lowercase()
+                || c.is_numeric()
+                || matches!(c, ',' | ';' | ':' | '.' | '!' | '?' | '—' | '–' | '-')
+        })
+    }
+
     fn push(&mut self, end: usize) {
         let start = self.sent_start;
         let Some(body) = self.s.get(start..end) else {
@@ -295,6 +366,26 @@ impl<'a> Splitter<'a, '_> {
                 break;
             }
             i += c.len_utf8();
+        }
+        // French spacing sets a (no-break) space before a closing guillemet: `« Non. »`. A
+        // guillemet after the space closes when no word is attached to it (`»Nein` opens).
+        let mut k = i;
+        let mut spaces = 0;
+        while let Some(c) = self.ch(k) {
+            if !c.is_whitespace() || c == '\n' || spaces == 2 {
+                break;
+            }
+            spaces += 1;
+            k += c.len_utf8();
+        }
+        if spaces > 0 {
+            if let Some(g @ ('»' | '›')) = self.ch(k) {
+                let after = self.ch(k + g.len_utf8());
+                if after.is_none_or(|a| !a.is_alphanumeric()) {
+                    i = k + g.len_utf8();
+                    closer = true;
+                }
+            }
         }
         (i, excl, closer)
     }
@@ -509,13 +600,13 @@ impl<'a> Splitter<'a, '_> {
         }
         if excl {
             if matches!(next, Next::Upper(..) | Next::Digit) {
-                self.boundary(j);
+                self.end_sentence(i, j);
             }
             return j;
         }
         let bare = j == i + 1;
         if self.period_ends_sentence(a, e, next, bare) {
-            self.boundary(j);
+            self.end_sentence(i, j);
         }
         j
     }
@@ -660,7 +751,7 @@ impl<'a> Splitter<'a, '_> {
         }
         let (j, _, _) = self.skip_closing(run_end);
         if matches!(self.next_after(j), Next::Upper(..)) {
-            self.boundary(j);
+            self.end_sentence(i, j);
         }
         j.max(run_end)
     }
@@ -668,7 +759,8 @@ impl<'a> Splitter<'a, '_> {
     fn on_excl(&mut self, i: usize) -> usize {
         let (j, _, _) = self.skip_closing(i);
         match self.next_after(j) {
-            Next::Upper(..) | Next::Digit => self.boundary(j),
+            Next::Upper(ws, we) if self.attribution_follows(i, j, ws, we) => {}
+            Next::Upper(..) | Next::Digit => self.end_sentence(i, j),
             // "Who is it?Ana is." A missing space before a capitalised word.
             Next::Attached
                 if self.capitalised_word_at(j)
@@ -687,6 +779,52 @@ impl<'a> Splitter<'a, '_> {
             _ => {}
         }
         j.max(i + 1)
+    }
+
+    /// `"Why?" I asked.`, `"Stop!" Mr. Lee shouted.`: after a quotation ending in `?` or
+    /// `!`, a capitalised subject that is not a common sentence opener (`I`, a name, a title
+    /// and a name), then a verb of speaking, is the quotation's attribution, as news style
+    /// guides write it (a pronoun in lower case, `he said`, already continues the sentence).
+    fn attribution_follows(&mut self, i: usize, j: usize, ws: usize, we: usize) -> bool {
+        if !self.p.has_speech_verbs() {
+            return false;
+        }
+        let quoted = self
+            .s
+            .get(i..j)
+            .is_some_and(|t| t.contains(['"', '”', '’', '\'', '»', '«']));
+        if !quoted {
+            return false;
+        }
+        let first = self.s.get(ws..we).unwrap_or_default();
+        if first != "I" && self.is_starter(ws, we) {
+            return false;
+        }
+        // Up to three capitalised words (`Mr.`, `K.`, names), then the verb.
+        let mut k = ws;
+        for _ in 0..4 {
+            let word_end = self.s.get(k..).map_or(k, |t| {
+                k + t
+                    .find(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
+                    .unwrap_or(t.len())
+            });
+            let word = self.s.get(k..word_end).unwrap_or_default();
+            if word.starts_with(char::is_lowercase) {
+                return self.p.is_speech_verb(lower_into(&mut self.buf, word));
+            }
+            if !word.starts_with(char::is_uppercase) {
+                return false;
+            }
+            let mut next = word_end;
+            if self.b.get(next) == Some(&b'.') {
+                next += 1;
+            }
+            if self.b.get(next) != Some(&b' ') {
+                return false;
+            }
+            k = self.skip_ws(next);
+        }
+        false
     }
 
     /// `:` in Armenian and `;` in Greek end sentences as `.` and `?` do elsewhere.
@@ -1040,6 +1178,136 @@ mod tests {
         assert_eq!(
             sents("'Stop!' he shouted. \"Why?\" She ran.", "en"),
             ["'Stop!' he shouted.", "\"Why?\"", "She ran."]
+        );
+    }
+
+    #[test]
+    fn news_quotes_split_where_a_new_sentence_starts() {
+        let cases: &[(&str, &str, &[&str])] = &[
+            // A multi-sentence quotation with its attribution after the closing quote.
+            (
+                "en",
+                "\"We lost. The team played badly,\" he said.",
+                &["\"We lost.", "The team played badly,\" he said."],
+            ),
+            (
+                "en",
+                "“Prices will rise. Wages will not,” the minister warned on Friday.",
+                &[
+                    "“Prices will rise.",
+                    "Wages will not,” the minister warned on Friday.",
+                ],
+            ),
+            // A quotation ending in `!` or `?` with its attribution is one sentence.
+            ("en", "\"Stop!\" she said.", &["\"Stop!\" she said."]),
+            ("en", "“Why?” I asked.", &["“Why?” I asked."]),
+            (
+                "en",
+                "\"Stop!\" Mr. Okafor shouted, waving.",
+                &["\"Stop!\" Mr. Okafor shouted, waving."],
+            ),
+            // ... but a capitalised pronoun or another verb opens a new sentence.
+            (
+                "en",
+                "\"Quiet!\" He slammed the door.",
+                &["\"Quiet!\"", "He slammed the door."],
+            ),
+            (
+                "en",
+                "\"Run!\" Maria Lopez grabbed the bag.",
+                &["\"Run!\"", "Maria Lopez grabbed the bag."],
+            ),
+            // A quotation ending a sentence, then a capitalised sentence.
+            (
+                "en",
+                "He said \"no.\" Then he left.",
+                &["He said \"no.\"", "Then he left."],
+            ),
+            (
+                "en",
+                "She wrote: “The plan works. It saves money.” The board agreed.",
+                &[
+                    "She wrote: “The plan works.",
+                    "It saves money.”",
+                    "The board agreed.",
+                ],
+            ),
+            // Nested quotations.
+            (
+                "en",
+                "\"He told me 'never again.' Then he left,\" she said.",
+                &["\"He told me 'never again.'", "Then he left,\" she said."],
+            ),
+            // German „…“ and »…«, Russian «…», French « … » with spaced guillemets.
+            (
+                "de",
+                "„Wir haben verloren. Das Team war schlecht“, sagte er.",
+                &["„Wir haben verloren.", "Das Team war schlecht“, sagte er."],
+            ),
+            (
+                "de",
+                "»Es reicht. Wir gehen«, sagte sie. Dann ging sie.",
+                &["»Es reicht.", "Wir gehen«, sagte sie.", "Dann ging sie."],
+            ),
+            ("de", "„Halt!“, rief sie.", &["„Halt!“, rief sie."]),
+            (
+                "de",
+                "Er sagte: „Nein.“ Dann ging er.",
+                &["Er sagte: „Nein.“", "Dann ging er."],
+            ),
+            (
+                "ru",
+                "«Мы проиграли. Команда играла плохо», – сказал он.",
+                &["«Мы проиграли.", "Команда играла плохо», – сказал он."],
+            ),
+            ("ru", "«Стоп!» – сказала она.", &["«Стоп!» – сказала она."]),
+            (
+                "fr",
+                "Il a dit : « Non. » Puis il est parti.",
+                &["Il a dit : « Non. »", "Puis il est parti."],
+            ),
+            (
+                "fr",
+                "« Pourquoi ? » Il est tard.",
+                &["« Pourquoi ? »", "Il est tard."],
+            ),
+            (
+                "es",
+                "«Perdimos. El equipo jugó mal», dijo él.",
+                &["«Perdimos.", "El equipo jugó mal», dijo él."],
+            ),
+        ];
+        for (lang, text, want) in cases {
+            assert_eq!(sents(text, lang), *want, "{lang}: {text}");
+        }
+    }
+
+    #[test]
+    fn brackets_inside_a_sentence_hold_asides() {
+        assert_eq!(
+            sents("The result (a draw. Nobody won.) surprised fans.", "en"),
+            ["The result (a draw. Nobody won.) surprised fans."]
+        );
+        assert_eq!(
+            sents("He won (a draw. Nobody won). Fans left.", "en"),
+            ["He won (a draw. Nobody won).", "Fans left."]
+        );
+        assert_eq!(
+            sents("Der Bericht (Seite 4. Absatz 2) fehlt.", "de"),
+            ["Der Bericht (Seite 4. Absatz 2) fehlt."]
+        );
+        // Brackets that hold whole sentences, or never close, do not join them.
+        assert_eq!(
+            sents("(Reporting by Ann Lee. Editing by Tom Fox.)", "en"),
+            ["(Reporting by Ann Lee.", "Editing by Tom Fox.)"]
+        );
+        assert_eq!(
+            sents("He left (see below). Then he came back.", "en"),
+            ["He left (see below).", "Then he came back."]
+        );
+        assert_eq!(
+            sents("We lost :( Next time. It will be better.", "en"),
+            ["We lost :( Next time.", "It will be better."]
         );
     }
 
