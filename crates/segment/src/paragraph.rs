@@ -81,10 +81,15 @@ fn hard_wrapped(lengths: &[usize], longest: usize) -> bool {
 }
 
 fn flush_block(text: &str, block: &[Line], out: &mut Vec<Span>) {
-    let lengths: Vec<usize> = block
-        .iter()
-        .map(|l| line_text(text, l).chars().count())
-        .collect();
+    // A block of one line (most of what the clean stage writes) cannot be wrapped.
+    let lengths: Vec<usize> = if block.len() > 1 {
+        block
+            .iter()
+            .map(|l| line_text(text, l).chars().count())
+            .collect()
+    } else {
+        Vec::new()
+    };
     let longest = lengths.iter().copied().max().unwrap_or(0);
     let wrapped = hard_wrapped(&lengths, longest);
     let mut current: Option<(usize, usize, Kind)> = None;

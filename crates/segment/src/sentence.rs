@@ -27,7 +27,14 @@ use crate::lang::{AbbrevClass, Profile};
 
 /// Appends the sentences of `para` to `out` as byte ranges relative to `para`, trimmed of
 /// whitespace, in order and non-overlapping.
-pub(crate) fn split(para: &str, profile: &Profile, out: &mut Vec<(usize, usize)>) {
+/// `scratch` is a buffer the splitter lower-cases words into, kept by the caller so that a
+/// document's paragraphs share one allocation.
+pub(crate) fn split(
+    para: &str,
+    profile: &Profile,
+    out: &mut Vec<(usize, usize)>,
+    scratch: &mut String,
+) {
     let mut s = Splitter {
         s: para,
         b: para.as_bytes(),
@@ -35,9 +42,10 @@ pub(crate) fn split(para: &str, profile: &Profile, out: &mut Vec<(usize, usize)>
         out,
         sent_start: 0,
         list: None,
-        buf: String::new(),
+        buf: std::mem::take(scratch),
     };
     s.run();
+    *scratch = s.buf;
 }
 
 /// Bytes the scan stops at: ASCII terminators, `)` for `1)` lists, and the lead bytes of the
@@ -1081,7 +1089,7 @@ mod tests {
     fn sents(text: &str, lang: &str) -> Vec<String> {
         let p = profile(lang).unwrap_or_else(generic);
         let mut out = Vec::new();
-        split(text, p, &mut out);
+        split(text, p, &mut out, &mut String::new());
         out.iter()
             .map(|&(a, b)| {
                 text.get(a..b)
