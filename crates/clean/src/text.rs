@@ -534,6 +534,10 @@ fn find_title(lines: &[Line<'_>]) -> Option<Title> {
     if key0.is_empty() {
         return None;
     }
+    // "Headline | Site | Section": the headline is the first part of the page title.
+    let head_key = title_head(first.text)
+        .map(lexicon::heading_key)
+        .filter(|k| k.len() < key0.len() && k.split(' ').count() >= 2);
     for (k, l) in lines.iter().enumerate().skip(first_index + 1).take(600) {
         if l.units < 2.0 || l.units > 40.0 || l.cues.leaked_markup || l.cues.furniture_phrase {
             continue;
@@ -548,6 +552,7 @@ fn find_title(lines: &[Line<'_>]) -> Option<Title> {
         }
         let long_enough = l.words >= 3 && key.len() * 2 >= key0.len();
         let matches = key == key0
+            || head_key.as_deref() == Some(key.as_str())
             || (long_enough
                 && key0.starts_with(&key)
                 && key0.as_bytes().get(key.len()) == Some(&b' '))
@@ -568,6 +573,14 @@ fn find_title(lines: &[Line<'_>]) -> Option<Title> {
         page_title_index: first_index,
         text: first.text.to_string(),
     })
+}
+
+/// The part of a page title before the first site-name separator (" | ", " - ", " — ", ...),
+/// when there is one.
+fn title_head(title: &str) -> Option<&str> {
+    const SEPARATORS: &[&str] = &[" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " / "];
+    let cut = SEPARATORS.iter().filter_map(|s| title.find(s)).min()?;
+    title.get(..cut).map(str::trim).filter(|h| !h.is_empty())
 }
 
 fn is_title_repeat(l: &Line<'_>, title_key: &str, title: &Title, ctx: &features::Context) -> bool {
@@ -702,7 +715,7 @@ fn is_promo_sentence(l: &Line<'_>) -> bool {
 /// An image caption or gallery counter: "Image 2 of 5", "... (AP)", "(Image credit: X)".
 fn is_caption(l: &Line<'_>) -> bool {
     let t = l.lower.trim_end_matches(['.', ' ']);
-    if l.words <= 5 {
+    if l.words <= 5 && matches!(t.as_bytes().first(), Some(b'i' | b'p' | b's' | b'f' | b'b')) {
         let mut it = t.split_whitespace();
         if let (Some(a), Some(_), Some(b), Some(_), None) =
             (it.next(), it.next(), it.next(), it.next(), it.next())
@@ -715,6 +728,7 @@ fn is_caption(l: &Line<'_>) -> bool {
         }
     }
     if l.words <= 12
+        && matches!(t.as_bytes().first(), Some(b'i' | b'm' | b'p' | b'f' | b'b'))
         && [
             "image copyright",
             "image caption",
@@ -868,16 +882,9 @@ fn prepare<'a>(dump: &'a str, model: &LineModel) -> Option<Prepared<'a>> {
         l.dup = dup.get(l.text).copied().unwrap_or(1);
     }
     let title = find_title(&lines);
-    let title_words: lexicon::FastSet<String> = title
+    let title_words = title
         .as_ref()
-        .map(|t| {
-            t.text
-                .to_lowercase()
-                .split(|c: char| !lexicon::is_word_char(c))
-                .filter(|w| !w.is_empty())
-                .map(str::to_string)
-                .collect()
-        })
+        .map(|t| features::TitleWords::new(&t.text))
         .unwrap_or_default();
     let ctx = features::context_features(&lines, &title_words, title.as_ref().map(|t| t.index));
     let mut x = [0f32; N_FEATURES];
@@ -1149,6 +1156,21 @@ mod tests {
         assert_eq!(ex[4].rule_or_score, "rule:furniture_heading(comments)");
         assert!(!ex[5].kept);
         assert_eq!(ex[5].line_no, 6);
+    }
+
+    #[test]
+    fn body_heading_matches_the_head_of_a_page_title_with_site_names() {
+        let mut parts = vec![
+            "Bridge works | Coast Herald | News | Sport | Weather",
+            "Home",
+            "Bridge works",
+        ];
+        parts.extend_from_slice(STORY);
+        let out = cleaned(&parts);
+        assert_eq!(out.title.as_deref(), Some("Bridge works"));
+        assert!(out.text.starts_with("Bridge works\n\nThe harbour council"));
+        assert_eq!(title_head("A - B | C"), Some("A"));
+        assert_eq!(title_head("No separator here"), None);
     }
 
     #[test]

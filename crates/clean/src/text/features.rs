@@ -323,6 +323,62 @@ fn starts_list_marker(text: &str) -> bool {
     }
 }
 
+// Character classes for the measuring loop.
+const ALPHA: u8 = 1;
+const UPPER: u8 = 2;
+const LOWER: u8 = 4;
+const NUMERIC: u8 = 8;
+const ASCII_DIGIT: u8 = 16;
+/// `\w`: letters, digits, `_`.
+const WORD: u8 = 32;
+const SPACE: u8 = 64;
+
+const fn ascii_class(b: u8) -> u8 {
+    if b.is_ascii_uppercase() {
+        ALPHA | UPPER | WORD
+    } else if b.is_ascii_lowercase() {
+        ALPHA | LOWER | WORD
+    } else if b.is_ascii_digit() {
+        NUMERIC | ASCII_DIGIT | WORD
+    } else if b == b'_' {
+        WORD
+    } else if b.is_ascii_whitespace() || b == 0x0b {
+        SPACE
+    } else {
+        0
+    }
+}
+
+static ASCII_CLASS: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = ascii_class(b as u8);
+        b += 1;
+    }
+    t
+};
+
+fn non_ascii_class(c: char) -> u8 {
+    if lexicon::is_alpha(c) {
+        let (is_upper, is_lower) = match c as u32 {
+            0xc0..=0xde => (true, false),
+            0xdf..=0xff => (false, true),
+            0x410..=0x42f => (true, false),
+            0x430..=0x44f => (false, true),
+            0x3041..=0x3096 | 0x30a1..=0x30fa | 0x4e00..=0x9fff => (false, false),
+            _ => (c.is_uppercase(), c.is_lowercase()),
+        };
+        ALPHA | WORD | if is_upper { UPPER } else { 0 } | if is_lower { LOWER } else { 0 }
+    } else if !lexicon::is_punctuation_block(c) && c.is_numeric() {
+        NUMERIC | WORD
+    } else if c.is_whitespace() {
+        SPACE
+    } else {
+        0
+    }
+}
+
 impl<'a> Line<'a> {
     /// Measures one trimmed, non-blank line.
     pub fn measure(no: usize, text: &'a str) -> Line<'a> {
@@ -343,26 +399,40 @@ impl<'a> Line<'a> {
         let mut buf = [0u8; STOP_WORD_BYTES];
         let mut buf_len = 0usize;
         let mut buf_overflow = false;
-        for c in text.chars() {
-            chars += 1;
-            // ASCII first: the Unicode tables are slow and most text is ASCII.
-            let (alpha, is_upper, is_lower, numeric) = if c.is_ascii() {
-                (
-                    c.is_ascii_alphabetic(),
-                    c.is_ascii_uppercase(),
-                    c.is_ascii_lowercase(),
-                    c.is_ascii_digit(),
-                )
+        // " | ", " / ", " • ", " · " separators, counted when the space after them is seen.
+        let mut separators = 0usize;
+        let mut sep_state = 0u8; // 1: after a space, 2: after a space and a separator
+        let mut markup_chars = false;
+        let ascii = text.is_ascii();
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            // ASCII through a class table; the Unicode tables are slow and most text is ASCII.
+            let (c, class) = if b < 0x80 {
+                i += 1;
+                (char::from(b), ASCII_CLASS[usize::from(b)])
             } else {
-                let a = c.is_alphabetic();
-                (
-                    a,
-                    a && c.is_uppercase(),
-                    a && c.is_lowercase(),
-                    !a && c.is_numeric(),
-                )
+                let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else {
+                    break;
+                };
+                i += c.len_utf8();
+                (c, non_ascii_class(c))
             };
-            let word_char = c == '_' || alpha || numeric;
+            chars += 1;
+            if class & SPACE != 0 {
+                if sep_state == 2 && c == ' ' {
+                    separators += 1;
+                }
+                sep_state = u8::from(c == ' ');
+            } else {
+                sep_state = u8::from(sep_state == 1 && matches!(c, '|' | '/' | '•' | '·')) * 2;
+                if matches!(c, '"' | '<' | '{') {
+                    markup_chars = true;
+                }
+            }
+            let is_upper = class & UPPER != 0;
+            let word_char = class & WORD != 0;
             if word_char {
                 if !in_word {
                     words += 1;
@@ -371,13 +441,13 @@ impl<'a> Line<'a> {
                     }
                     buf_len = 0;
                     buf_overflow = false;
-                } else if prev_lower && (is_upper || c.is_ascii_digit()) {
+                } else if prev_lower && (is_upper || class & ASCII_DIGIT != 0) {
                     glue += 1;
                 }
                 if !buf_overflow {
-                    if c.is_ascii() {
+                    if b < 0x80 {
                         if buf_len < STOP_WORD_BYTES {
-                            buf[buf_len] = c.to_ascii_lowercase() as u8;
+                            buf[buf_len] = b.to_ascii_lowercase();
                             buf_len += 1;
                         } else {
                             buf_overflow = true;
@@ -394,27 +464,27 @@ impl<'a> Line<'a> {
                         }
                     }
                 }
-                if alpha {
+                if class & ALPHA != 0 {
                     letters += 1;
                     if is_upper {
                         upper += 1;
                     }
-                    if !c.is_ascii() && is_cjk(c) {
+                    if b >= 0x80 && is_cjk(c) {
                         cjk += 1;
                     }
-                } else if numeric {
+                } else if class & NUMERIC != 0 {
                     digits += 1;
                 }
             } else {
                 if in_word && !buf_overflow && is_stop(&buf[..buf_len]) {
                     stop += 1;
                 }
-                if !c.is_whitespace() {
+                if class & SPACE == 0 {
                     symbols += 1;
                 }
             }
             in_word = word_char;
-            prev_lower = is_lower;
+            prev_lower = class & LOWER != 0;
         }
         if in_word && !buf_overflow && is_stop(&buf[..buf_len]) {
             stop += 1;
@@ -422,7 +492,7 @@ impl<'a> Line<'a> {
         // Long lines keep a lowercased head only: the rules that read `lower` on long lines
         // look at how they start.
         let lower = if words <= LOWER_FULL_WORDS {
-            if text.is_ascii() {
+            if ascii {
                 text.to_ascii_lowercase()
             } else {
                 text.to_lowercase()
@@ -436,12 +506,14 @@ impl<'a> Line<'a> {
             head.to_lowercase()
         };
         let (terminal, ends_colon, ends_question) = ends_terminal(text);
+        // The heading key of a short line, from its lowercased text (`lower` is whole for
+        // lines of up to LOWER_FULL_WORDS words).
         let key = if words <= 30 {
-            lexicon::heading_key(text)
+            lexicon::heading_key_of_lower(&lower, ascii)
         } else {
             String::new()
         };
-        let cues = cues(text, &lower, &key, words);
+        let cues = cues(text, &lower, &key, words, separators, markup_chars);
         Line {
             no,
             text,
@@ -475,17 +547,17 @@ impl<'a> Line<'a> {
     }
 }
 
-fn cues(text: &str, lower: &str, key: &str, words: usize) -> Cues {
+fn cues(
+    text: &str,
+    lower: &str,
+    key: &str,
+    words: usize,
+    separators: usize,
+    markup_chars: bool,
+) -> Cues {
     let short = words <= 12;
     let mut c = Cues {
-        separators: if text.contains(['|', '/', '•', '·']) {
-            text.matches(" | ").count()
-                + text.matches(" / ").count()
-                + text.matches(" • ").count()
-                + text.matches(" · ").count()
-        } else {
-            0
-        },
+        separators,
         ..Cues::default()
     };
     if short {
@@ -505,7 +577,7 @@ fn cues(text: &str, lower: &str, key: &str, words: usize) -> Cues {
             .any(|p| lower.contains(p));
     }
     c.callout = lexicon::has_callout_prefix(lower);
-    c.leaked_markup = (text.contains('"') || text.contains('<') || text.contains('{'))
+    c.leaked_markup = markup_chars
         && (text.ends_with("\">")
             || text.contains("\" />")
             || text.contains("\"/>")
@@ -516,10 +588,20 @@ fn cues(text: &str, lower: &str, key: &str, words: usize) -> Cues {
     c.url =
         lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("www.");
     if words <= 18 {
-        let toks: Vec<&str> = lower
+        // At most 18 words: the tokens fit a small array (no allocation per line).
+        let mut tok_buf: [&str; 32] = [""; 32];
+        let mut n_toks = 0;
+        for t in lower
             .split(|ch: char| !lexicon::is_word_char(ch) || ch == '_')
             .filter(|t| !t.is_empty())
-            .collect();
+        {
+            if n_toks == tok_buf.len() {
+                break;
+            }
+            tok_buf[n_toks] = t;
+            n_toks += 1;
+        }
+        let toks = &tok_buf[..n_toks];
         // "18 hours ago", "Al Mayadeen18 hours ago", "timean hour ago", "vor 2 Stunden".
         let has_ago = toks.iter().any(|t| {
             matches!(
@@ -661,7 +743,7 @@ pub struct Context {
 /// The context of every line (same order as `lines`).
 pub fn context_features(
     lines: &[Line<'_>],
-    title_words: &FastSet<String>,
+    title_words: &TitleWords,
     title_index: Option<usize>,
 ) -> Vec<Context> {
     let n = lines.len();
@@ -715,24 +797,79 @@ pub fn context_features(
         .collect()
 }
 
+/// The lowercased words of the title, with a first-byte/length filter so that most words of
+/// other lines are rejected without hashing.
+#[derive(Default)]
+pub struct TitleWords {
+    words: FastSet<String>,
+    /// For each first byte, a bit per word length (in bytes, below 64).
+    filter: Vec<u64>,
+}
+
+impl TitleWords {
+    /// The distinct letter words of a title, lowercased (its [`lexicon::heading_key`] words).
+    pub fn new(title: &str) -> TitleWords {
+        let words: FastSet<String> = lexicon::heading_key(title)
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect();
+        let mut filter = vec![0u64; 256];
+        for w in &words {
+            if let Some(b) = w.as_bytes().first() {
+                filter[usize::from(*b)] |= 1u64 << w.len().min(63);
+            }
+        }
+        TitleWords { words, filter }
+    }
+
+    fn contains(&self, w: &str) -> bool {
+        let Some(b) = w.as_bytes().first() else {
+            return false;
+        };
+        self.filter
+            .get(usize::from(*b))
+            .is_some_and(|bits| bits & (1u64 << w.len().min(63)) != 0)
+            && self.words.contains(w)
+    }
+
+    fn len(&self) -> usize {
+        self.words.len()
+    }
+}
+
 /// Share of the line's words that are title words (0 when there is no title).
-pub fn title_similarity(line: &Line<'_>, title_words: &FastSet<String>) -> f32 {
-    if title_words.is_empty() || line.words == 0 || line.words > 40 {
+pub fn title_similarity(line: &Line<'_>, title_words: &TitleWords) -> f32 {
+    if title_words.len() == 0 || line.words == 0 || line.words > 40 {
         return 0.0;
     }
     let mut hit = 0usize;
     let mut n = 0usize;
-    for w in line
-        .lower
-        .split(|c: char| !(c == '_' || c.is_alphanumeric()))
-    {
-        if w.is_empty() {
-            continue;
+    let mut count = |w: &str| {
+        if !w.is_empty() {
+            n += 1;
+            if title_words.contains(w) {
+                hit += 1;
+            }
         }
-        n += 1;
-        if title_words.contains(w) {
-            hit += 1;
+    };
+    // The heading key holds the letter words, lowercased, one space apart (lines of up to 30
+    // words; longer ones are read from `lower`).
+    if line.key.is_empty() {
+        line.lower
+            .split(|c: char| !lexicon::is_word_char(c))
+            .for_each(&mut count);
+    } else {
+        // Split on the ASCII space by hand: `split(' ')` searches with memchr per word.
+        let key = line.key.as_bytes();
+        let mut start = 0;
+        for (k, b) in key.iter().enumerate() {
+            if *b == b' ' {
+                count(line.key.get(start..k).unwrap_or(""));
+                start = k + 1;
+            }
         }
+        count(line.key.get(start..).unwrap_or(""));
     }
     if n == 0 {
         return 0.0;
@@ -901,6 +1038,26 @@ mod tests {
     }
 
     #[test]
+    fn class_table_matches_char_methods() {
+        for c in (0u32..0x1_0000).filter_map(char::from_u32) {
+            let class = if c.is_ascii() {
+                ASCII_CLASS[c as usize]
+            } else {
+                non_ascii_class(c)
+            };
+            assert_eq!(class & ALPHA != 0, c.is_alphabetic(), "{c:?}");
+            assert_eq!(class & WORD != 0, c == '_' || c.is_alphanumeric(), "{c:?}");
+            if c.is_alphabetic() {
+                assert_eq!(class & UPPER != 0, c.is_uppercase(), "{c:?}");
+                assert_eq!(class & LOWER != 0, c.is_lowercase(), "{c:?}");
+            }
+        }
+        let l = Line::measure(0, "Home | News / Sport · Ünïcode — 12 «x»");
+        assert_eq!(l.cues.separators, 3);
+        assert_eq!(l.words, 6);
+    }
+
+    #[test]
     fn context_marks_short_line_between_paragraphs() {
         let long = "The council voted on Tuesday to rebuild the old harbour bridge after years.";
         let texts = [long, "A short heading", long];
@@ -909,7 +1066,7 @@ mod tests {
             .enumerate()
             .map(|(i, t)| Line::measure(i, t))
             .collect();
-        let ctx = context_features(&lines, &FastSet::default(), None);
+        let ctx = context_features(&lines, &TitleWords::default(), None);
         let mut v = [0.0; N_FEATURES];
         vector(&lines[1], &ctx[1], &mut v);
         let idx = FEATURE_NAMES

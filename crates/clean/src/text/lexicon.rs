@@ -44,6 +44,8 @@ pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 pub struct PhraseSet {
     phrases: FastSet<String>,
     first_words: FastSet<String>,
+    /// For each first byte of a first word, a bit per word length (below 64 bytes).
+    first_filter: Vec<u64>,
     max_words: usize,
 }
 
@@ -54,7 +56,7 @@ impl PhraseSet {
             .map(|p| heading_key(p))
             .filter(|k| !k.is_empty())
             .collect();
-        let first_words = phrases
+        let first_words: FastSet<String> = phrases
             .iter()
             .filter_map(|p| p.split(' ').next().map(str::to_string))
             .collect();
@@ -63,9 +65,16 @@ impl PhraseSet {
             .map(|p| p.split(' ').count())
             .max()
             .unwrap_or(1);
+        let mut first_filter = vec![0u64; 256];
+        for w in &first_words {
+            if let Some(b) = w.as_bytes().first() {
+                first_filter[usize::from(*b)] |= 1u64 << w.len().min(63);
+            }
+        }
         PhraseSet {
             phrases,
             first_words,
+            first_filter,
             max_words,
         }
     }
@@ -79,9 +88,15 @@ impl PhraseSet {
             while first_end < bytes.len() && bytes[first_end] != b' ' {
                 first_end += 1;
             }
-            if key
-                .get(start..first_end)
-                .is_some_and(|w| self.first_words.contains(w))
+            let len_bit = 1u64 << (first_end - start).min(63);
+            let maybe = self
+                .first_filter
+                .get(usize::from(bytes[start]))
+                .is_some_and(|bits| bits & len_bit != 0);
+            if maybe
+                && key
+                    .get(start..first_end)
+                    .is_some_and(|w| self.first_words.contains(w))
             {
                 let mut end = first_end;
                 for _ in 0..self.max_words {
@@ -111,10 +126,27 @@ impl PhraseSet {
 pub fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric() || c == '_'
-    } else if ('\u{2000}'..='\u{206f}').contains(&c) {
-        false
     } else {
-        c.is_alphanumeric()
+        is_alpha(c) || (!is_punctuation_block(c) && c.is_numeric())
+    }
+}
+
+/// The General Punctuation block (curly quotes, dashes, bullets): no letters, no digits.
+pub fn is_punctuation_block(c: char) -> bool {
+    ('\u{2000}'..='\u{206f}').contains(&c)
+}
+
+/// [`char::is_alphabetic`] with table-free answers for the scripts most text is in (Latin-1
+/// and Latin Extended letters, basic Cyrillic, CJK ideographs, kana, Hangul syllables, General
+/// Punctuation); the standard lookup is slow and runs per character.
+pub fn is_alpha(c: char) -> bool {
+    match c as u32 {
+        0..=0x7f => c.is_ascii_alphabetic(),
+        0xc0..=0xd6 | 0xd8..=0xf6 | 0xf8..=0x24f => true,
+        0x400..=0x481 | 0x48a..=0x52f => true,
+        0x2000..=0x206f => false,
+        0x3041..=0x3096 | 0x30a1..=0x30fa | 0x4e00..=0x9fff | 0xac00..=0xd7a3 => true,
+        _ => c.is_alphabetic(),
     }
 }
 
@@ -680,7 +712,7 @@ pub fn heading_key(line: &str) -> String {
             } else if !c.is_ascii_digit() {
                 pending_space = true;
             }
-        } else if c.is_alphabetic() {
+        } else if is_alpha(c) {
             if pending_space && !key.is_empty() {
                 key.push(' ');
             }
@@ -688,7 +720,29 @@ pub fn heading_key(line: &str) -> String {
             for l in c.to_lowercase() {
                 key.push(l);
             }
-        } else if !c.is_numeric() {
+        } else if is_punctuation_block(c) || !c.is_numeric() {
+            pending_space = true;
+        }
+    }
+    key
+}
+
+/// [`heading_key`] of a line from its lowercased text (`ascii`: the text is all ASCII, so a
+/// byte loop does).
+pub fn heading_key_of_lower(lower: &str, ascii: bool) -> String {
+    if !ascii {
+        return heading_key(lower);
+    }
+    let mut key = String::with_capacity(lower.len());
+    let mut pending_space = false;
+    for b in lower.bytes() {
+        if b.is_ascii_alphabetic() {
+            if pending_space && !key.is_empty() {
+                key.push(' ');
+            }
+            pending_space = false;
+            key.push(char::from(b.to_ascii_lowercase()));
+        } else if !b.is_ascii_digit() {
             pending_space = true;
         }
     }
@@ -1071,7 +1125,7 @@ static HEADING_PREFIX_BY_FIRST: LazyLock<FastMap<char, Vec<(&'static str, Furnit
         m
     });
 
-static STOP_WORDS: LazyLock<FastSet<&'static str>> = LazyLock::new(|| {
+static STOP_WORDS: LazyLock<FastSet<&'static [u8]>> = LazyLock::new(|| {
     const LISTS: &[&str] = &[
         // en
         "the a an and or but of to in on at for with from by as is are was were be been \
@@ -1114,20 +1168,36 @@ static STOP_WORDS: LazyLock<FastSet<&'static str>> = LazyLock::new(|| {
          się nie że jak ale lub oraz a dla przez przy także też który która które już tylko \
          jego jej ich co czy",
     ];
-    LISTS.iter().flat_map(|l| l.split_whitespace()).collect()
+    LISTS
+        .iter()
+        .flat_map(|l| l.split_whitespace())
+        .map(str::as_bytes)
+        .collect()
 });
 
-/// Length bound and first bytes of the stop words: most words are rejected without hashing.
-static STOP_FILTER: LazyLock<(usize, [bool; 256])> = LazyLock::new(|| {
-    let mut first = [false; 256];
-    let mut max = 0;
+/// A word of up to 16 bytes packed into an integer (little-endian), so that a comparison is
+/// one instruction rather than a `memcmp` call.
+fn pack16(word: &[u8]) -> Option<u128> {
+    if word.len() > 16 {
+        return None;
+    }
+    let mut v = 0u128;
+    for (k, b) in word.iter().enumerate() {
+        v |= u128::from(*b) << (8 * k);
+    }
+    Some(v)
+}
+
+/// The stop words (packed) by first byte and length: a lookup compares the word with the few
+/// stop words of its bucket, without hashing.
+static STOP_BUCKETS: LazyLock<Vec<Vec<u128>>> = LazyLock::new(|| {
+    let mut buckets: Vec<Vec<u128>> = vec![Vec::new(); 256 * 17];
     for w in STOP_WORDS.iter() {
-        max = max.max(w.len());
-        if let Some(b) = w.as_bytes().first() {
-            first[usize::from(*b)] = true;
+        if let (Some(b), Some(packed)) = (w.first(), pack16(w)) {
+            buckets[usize::from(*b) * 17 + w.len()].push(packed);
         }
     }
-    (max, first)
+    buckets
 });
 
 /// Whether a lowercased word is a function word of one of the covered languages.
@@ -1138,11 +1208,15 @@ pub fn is_stop_word(lower_word: &str) -> bool {
 
 /// [`is_stop_word`] on the UTF-8 bytes of a lowercased word.
 pub fn is_stop_word_bytes(word: &[u8]) -> bool {
-    let (max, first) = &*STOP_FILTER;
-    match word.first() {
-        Some(b) if word.len() <= *max && first[usize::from(*b)] => {
-            std::str::from_utf8(word).is_ok_and(|w| STOP_WORDS.contains(w))
-        }
+    let Some(b) = word.first() else {
+        return false;
+    };
+    if word.len() > 16 {
+        // Longer stop words (some Cyrillic ones) are looked up in the set.
+        return STOP_WORDS.contains(word);
+    }
+    match STOP_BUCKETS.get(usize::from(*b) * 17 + word.len()) {
+        Some(bucket) if !bucket.is_empty() => pack16(word).is_some_and(|p| bucket.contains(&p)),
         _ => false,
     }
 }
@@ -1207,6 +1281,27 @@ mod tests {
         assert!(!has_promo_prompt(&heading_key(
             "The council voted on the bridge."
         )));
+    }
+
+    #[test]
+    fn fast_alphabetic_agrees_with_the_standard_library() {
+        for c in (0u32..0x3_0000).filter_map(char::from_u32) {
+            assert_eq!(is_alpha(c), c.is_alphabetic(), "{c:?} U+{:04X}", c as u32);
+            assert_eq!(
+                is_word_char(c),
+                c == '_' || c.is_alphanumeric(),
+                "{c:?} U+{:04X}",
+                c as u32
+            );
+        }
+        assert_eq!(
+            heading_key_of_lower("top 5 this week!", true),
+            "top this week"
+        );
+        assert_eq!(
+            heading_key_of_lower("don’t miss:", false),
+            heading_key("Don’t miss:")
+        );
     }
 
     #[test]
