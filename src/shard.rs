@@ -82,34 +82,36 @@ pub fn resolve(
                 .with_context(|| format!("{name}={v:?} is not a number")),
         }
     };
-    let (index, count, from) = if index.is_some() || count.is_some() {
-        (
-            index,
-            count.or(num("PITH_SHARD_COUNT")?),
-            "--shard-index/--shard-count",
-        )
-    } else if let Some(id) = num("SLURM_ARRAY_TASK_ID")? {
-        // Array ids need not start at 0 (`--array=1-4`); steps other than 1 cannot be mapped.
-        let min = num("SLURM_ARRAY_TASK_MIN")?.unwrap_or(0);
-        if num("SLURM_ARRAY_TASK_STEP")?.is_some_and(|s| s != 1) {
-            bail!("SLURM_ARRAY_TASK_STEP is not 1: pass --shard-index and --shard-count");
-        }
-        (
+    // The index and the count are looked up separately: `--shard-count` in a job script
+    // and the index from the array's environment is the usual combination.
+    let slurm_index = match num("SLURM_ARRAY_TASK_ID")? {
+        None => None,
+        Some(id) => {
+            // Array ids need not start at 0 (`--array=1-4`); other steps cannot be mapped.
+            let min = num("SLURM_ARRAY_TASK_MIN")?.unwrap_or(0);
+            if num("SLURM_ARRAY_TASK_STEP")?.is_some_and(|s| s != 1) {
+                bail!("SLURM_ARRAY_TASK_STEP is not 1: pass --shard-index and --shard-count");
+            }
             Some(id.checked_sub(min).ok_or_else(|| {
                 anyhow!("SLURM_ARRAY_TASK_ID {id} is below SLURM_ARRAY_TASK_MIN {min}")
-            })?),
-            num("SLURM_ARRAY_TASK_COUNT")?,
-            "SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT",
-        )
-    } else if let Some(id) = num("JOB_COMPLETION_INDEX")? {
-        (
-            Some(id),
-            num("PITH_SHARD_COUNT")?,
-            "JOB_COMPLETION_INDEX/PITH_SHARD_COUNT",
-        )
-    } else {
-        (None, num("PITH_SHARD_COUNT")?, "PITH_SHARD_COUNT")
+            })?)
+        }
     };
+    let (index, index_from) = match index {
+        Some(i) => (Some(i), "--shard-index"),
+        None => match slurm_index {
+            Some(i) => (Some(i), "SLURM_ARRAY_TASK_ID"),
+            None => (num("JOB_COMPLETION_INDEX")?, "JOB_COMPLETION_INDEX"),
+        },
+    };
+    let (count, count_from) = match count {
+        Some(c) => (Some(c), "--shard-count"),
+        None => match num("SLURM_ARRAY_TASK_COUNT")?.filter(|_| slurm_index.is_some()) {
+            Some(c) => (Some(c), "SLURM_ARRAY_TASK_COUNT"),
+            None => (num("PITH_SHARD_COUNT")?, "PITH_SHARD_COUNT"),
+        },
+    };
+    let from = format!("{index_from}/{count_from}");
     match (index, count) {
         (None, None) => Ok(None),
         (_, None) => bail!("{from}: the shard index is set but not the shard count"),

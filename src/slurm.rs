@@ -186,6 +186,7 @@ pub fn cmd_slurm(config: &Path, opts: &Options) -> Result<u8> {
     }
 
     let mut prev: Option<String> = None;
+    let mut ids: Vec<String> = Vec::new();
     let last = scripts.len() - 1;
     for (i, path) in scripts.iter().enumerate() {
         let mut cmd = Command::new("sbatch");
@@ -221,17 +222,37 @@ pub fn cmd_slurm(config: &Path, opts: &Options) -> Result<u8> {
             .trim()
             .to_string();
         println!("submitted {} as job {id}", path.display());
-        if opts.wait && i == last {
-            return match out.status.code() {
-                Some(0) => Ok(0),
-                code => bail!(
-                    "the last job ({id}) ended with {code:?}; logs in {}",
-                    logs.display()
-                ),
-            };
-        }
         if id.is_empty() {
             bail!("sbatch printed no job id for {}", path.display());
+        }
+        ids.push(id.clone());
+        if waited {
+            // sbatch --wait's own status does not tell a job cancelled for a failed
+            // dependency from a finished one: ask for every task's state.
+            let mut failed = Vec::new();
+            for id in &ids {
+                let show = Command::new("scontrol")
+                    .args(["show", "job", id])
+                    .output()
+                    .context("cannot run scontrol")?;
+                let text = String::from_utf8_lossy(&show.stdout);
+                let states: Vec<&str> = text
+                    .split_whitespace()
+                    .filter_map(|w| w.strip_prefix("JobState="))
+                    .collect();
+                if states.is_empty() || states.iter().any(|s| *s != "COMPLETED") {
+                    failed.push(format!("job {id}: {}", states.join(",")));
+                }
+            }
+            if !failed.is_empty() || !out.status.success() {
+                bail!(
+                    "the jobs did not all complete ({}); logs in {}",
+                    failed.join("; "),
+                    logs.display()
+                );
+            }
+            println!("every job completed; logs in {}", logs.display());
+            return Ok(0);
         }
         prev = Some(id);
     }
