@@ -7,3 +7,4 @@ mod cli;
 mod incremental;
 mod kill;
 mod pipeline;
+mod shard;
