@@ -260,9 +260,11 @@ impl Flow {
                     for v in verdicts {
                         match v {
                             Verdict::Keep(d) => docs.push(d),
-                            Verdict::Drop(d, reason) => {
+                            Verdict::Drop(mut d, reason) => {
                                 report.add_drop(&reason.stage, &reason.reason);
                                 if let Some(w) = out.dropped.as_mut() {
+                                    // The input position of a sharded sign pass is internal.
+                                    d.meta.remove(ORDER_KEY);
                                     w.write(&Dropped {
                                         dropped: &reason,
                                         doc: &d,
