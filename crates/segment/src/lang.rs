@@ -18,7 +18,7 @@
 //! before the next word; start from `..GENERIC` for the fields that do not apply), add it to
 //! `PROFILES` and its code to [`SUPPORTED`], and add a test sentence for each class.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
@@ -66,9 +66,9 @@ pub(crate) enum AbbrevClass {
 pub(crate) struct Profile {
     /// ISO 639-1 code.
     pub code: &'static str,
-    titles: WordSet,
-    numeric: WordSet,
-    ambiguous: WordSet,
+    /// Abbreviations and their class, one probe per period (a word in two lists takes the
+    /// first of title, numeric, ambiguous).
+    abbrevs: HashMap<&'static str, AbbrevClass, BuildHasherDefault<Fnv>>,
     starters: WordSet,
     months: WordSet,
     /// Words before a number that make `N.` an ordinal (German `am 3. Mai`, `der 2. Weltkrieg`).
@@ -89,15 +89,7 @@ pub(crate) struct Profile {
 impl Profile {
     /// The class of a lower-cased abbreviation candidate, if it is a known abbreviation.
     pub fn abbrev(&self, lower: &str) -> Option<AbbrevClass> {
-        if self.titles.contains(lower) {
-            Some(AbbrevClass::Title)
-        } else if self.numeric.contains(lower) {
-            Some(AbbrevClass::Numeric)
-        } else if self.ambiguous.contains(lower) {
-            Some(AbbrevClass::Ambiguous)
-        } else {
-            None
-        }
+        self.abbrevs.get(lower).copied()
     }
 
     pub fn is_starter(&self, lower: &str) -> bool {
@@ -154,9 +146,27 @@ impl ProfileSpec {
         };
         Profile {
             code: self.code,
-            titles: with_shared(self.titles, GENERIC.titles),
-            numeric: with_shared(self.numeric, GENERIC.numeric),
-            ambiguous: with_shared(self.ambiguous, GENERIC.ambiguous),
+            abbrevs: {
+                let mut map = HashMap::default();
+                // Least binding class first, so that a word in two lists keeps the first of
+                // title, numeric, ambiguous.
+                for (words, class) in [
+                    (
+                        with_shared(self.ambiguous, GENERIC.ambiguous),
+                        AbbrevClass::Ambiguous,
+                    ),
+                    (
+                        with_shared(self.numeric, GENERIC.numeric),
+                        AbbrevClass::Numeric,
+                    ),
+                    (with_shared(self.titles, GENERIC.titles), AbbrevClass::Title),
+                ] {
+                    for w in words {
+                        map.insert(w, class);
+                    }
+                }
+                map
+            },
             // English quotations and loan sentences are common in Latin-script text, and
             // English is the likeliest language of text without a profile of its own.
             starters: {

@@ -43,6 +43,7 @@ pub(crate) fn split(
         sent_start: 0,
         list: None,
         buf: std::mem::take(scratch),
+        last_open_bracket: None,
     };
     s.run();
     *scratch = s.buf;
@@ -56,6 +57,8 @@ static STOP: [bool; 256] = {
     t[b'!' as usize] = true;
     t[b'?' as usize] = true;
     t[b')' as usize] = true;
+    t[b'(' as usize] = true; // where a bracket last opened, for asides
+    t[b'[' as usize] = true;
     t[b':' as usize] = true; // Armenian full stop, as typed
     t[b';' as usize] = true; // Greek question mark, as typed
     t[0xCD] = true; // Greek question mark
@@ -224,6 +227,8 @@ struct Splitter<'a, 'o> {
     list: Option<ListState>,
     /// Reused for lower-casing words before list look-ups.
     buf: String,
+    /// Where the scan last passed a `(` or `[`: a sentence with none cannot hold an aside.
+    last_open_bracket: Option<usize>,
 }
 
 /// Lower-cases `word` into `buf` without allocating once `buf` has grown.
@@ -272,6 +277,10 @@ impl<'a> Splitter<'a, '_> {
                 b'.' => self.on_period(i),
                 b'!' | b'?' => self.on_excl(i),
                 b')' => self.on_paren(i),
+                b'(' | b'[' => {
+                    self.last_open_bracket = Some(i);
+                    i + 1
+                }
                 b':' | b';' => self.on_colon(i, byte),
                 _ => self.on_char(i),
             };
@@ -301,6 +310,9 @@ impl<'a> Splitter<'a, '_> {
     /// terminator at `i` (closers up to `j` count), and close a short way ahead with the
     /// sentence going on after them in lower case or punctuation.
     fn inside_parenthetical(&self, i: usize, j: usize) -> bool {
+        if self.last_open_bracket.is_none_or(|b| b < self.sent_start) {
+            return false;
+        }
         let from = self.sent_start.max(i.saturating_sub(MAX_BRACKET_LOOKBACK));
         let mut depth = 0i32;
         for &b in self.b.get(from..j).unwrap_or_default() {
