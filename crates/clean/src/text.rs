@@ -378,6 +378,22 @@ fn run(
             None
         };
     }
+    // A page that is a list or a table under its title (a calendar, standings, a menu plan):
+    // every line scores low, so the block lands on some heavier sidebar or footer. When the
+    // run of lines under the body title outweighs the block by far, the run is the article.
+    if let Some(t) = title.as_ref().filter(|t| t.index > t.page_title_index) {
+        let block_mass: f32 = block.map_or(0.0, |(s, e)| {
+            (s..=e)
+                .filter(|&k| why[k] == Why::Undecided && p[k] >= bp.pivot)
+                .map(|k| lines[k].units)
+                .sum()
+        });
+        if let Some((s, e, mass)) = list_under_title(&lines, &why, t.index, block) {
+            if mass >= LIST_MIN_UNITS && mass >= LIST_OVER_BLOCK * block_mass {
+                block = Some((s, e));
+            }
+        }
+    }
     // A list the story ends on ("1) ...", "- ...", links) goes on past the last scored line.
     if let Some((s, e)) = block {
         let ends_on_list = |l: &Line<'_>| l.list_marker || l.cues.url || l.ends_colon;
@@ -473,6 +489,82 @@ fn run(
         },
         decisions,
     )
+}
+
+/// Word units a list under the title must hold to be taken as the article.
+const LIST_MIN_UNITS: f32 = 40.0;
+/// ... and how many times the content mass of the scored block.
+const LIST_OVER_BLOCK: f32 = 2.0;
+/// A run of this many one- or two-word lines is a menu: the list ends before it.
+const MENU_RUN: usize = 3;
+/// The list must start within this many lines of the body title.
+const LIST_START_REACH: usize = 8;
+
+/// The run of lines under the body title at `title` that no rule dropped, up to the first
+/// heading that opens a section, the first byline or date after an item (a list of other
+/// stories) or the first menu-like run of one- and two-word lines; lines other rules dropped
+/// (a share bar, a caption) are skipped over. Returns its first and last line and
+/// the word units of its lines of 3+ words outside `block` (what taking it would add); `None`
+/// when most of it reads as headlines.
+fn list_under_title(
+    lines: &[Line<'_>],
+    why: &[Why],
+    title: usize,
+    block: Option<(usize, usize)>,
+) -> Option<(usize, usize, f32)> {
+    let n = lines.len();
+    let mut first: Option<usize> = None;
+    let mut last = title;
+    let mut mass = 0f32;
+    let mut total = 0f32;
+    let mut headline_mass = 0f32;
+    let mut menu = 0usize;
+    let mut datelines = 0usize;
+    for k in title + 1..n {
+        match why[k] {
+            Why::Heading(f) if f.opens_section() => break,
+            Why::InSection(..) | Why::InlineBox(..) => break,
+            // Bylines or times under the items: a list of other stories, not the article (one
+            // dateline under the title is the article's own).
+            Why::Rule("byline" | "source_and_time" | "date") if first.is_some() => {
+                datelines += 1;
+                if datelines >= 2 {
+                    break;
+                }
+                continue;
+            }
+            Why::Undecided => {}
+            _ => continue,
+        }
+        let l = &lines[k];
+        if l.words <= 2 {
+            menu += 1;
+            if menu >= MENU_RUN {
+                break;
+            }
+            continue;
+        }
+        menu = 0;
+        if first.is_none() {
+            if k > title + LIST_START_REACH {
+                return None;
+            }
+            first = Some(k);
+        }
+        last = k;
+        total += l.units;
+        if block.is_none_or(|(s, e)| k < s || k > e) {
+            mass += l.units;
+        }
+        if l.words >= 4 && !l.terminal && l.capitalized * 5 >= l.words * 3 {
+            headline_mass += l.units;
+        }
+    }
+    // Mostly Title Case lines without a full stop: other stories' headlines.
+    if headline_mass * 2.0 >= total {
+        return None;
+    }
+    first.map(|f| (f, last, mass))
 }
 
 /// Maximum-sum contiguous run of `weight(k)` for `k` in `a..b` that starts before
@@ -1171,6 +1263,55 @@ mod tests {
         assert!(out.text.starts_with("Bridge works\n\nThe harbour council"));
         assert_eq!(title_head("A - B | C"), Some("A"));
         assert_eq!(title_head("No separator here"), None);
+    }
+
+    #[test]
+    fn a_table_under_the_title_is_the_article_not_the_footer() {
+        let mut parts = vec![
+            "Harbour league table | Coast Herald | Sport",
+            "Home",
+            "News",
+            "Sport",
+            "Harbour league table",
+            "Pos Club Played Points",
+        ];
+        let clubs = [
+            "Harbour Rovers",
+            "Bay United",
+            "Lighthouse Athletic",
+            "Quay Wanderers",
+            "Pier Town",
+            "Cliffside",
+            "Old Port",
+            "Saltmarsh",
+            "Dockyard",
+            "Ferry Lane",
+        ];
+        let rows: Vec<String> = (0..20)
+            .map(|k| {
+                let club = clubs[k % clubs.len()];
+                let reserve = if k >= clubs.len() { " Reserves" } else { "" };
+                format!("{} {club}{reserve} 12 {}", k + 1, 60 - 3 * k)
+            })
+            .collect();
+        parts.extend(rows.iter().map(String::as_str));
+        parts.extend_from_slice(&[
+            "Related Articles",
+            "Contact",
+            "The information on this website is provided for general purposes only and is not advice of any kind.",
+            "Results vary with the weather, and fixtures may be moved by the league at short notice without warning.",
+        ]);
+        let out = cleaned(&parts);
+        assert!(
+            out.text.contains("1 Harbour Rovers") && out.text.contains("20 Ferry Lane Reserves"),
+            "{}",
+            out.text
+        );
+        assert!(
+            !out.text.contains("information on this website"),
+            "{}",
+            out.text
+        );
     }
 
     #[test]
