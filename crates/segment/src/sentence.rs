@@ -268,11 +268,12 @@ impl<'a> Splitter<'a, '_> {
         let n = self.b.len();
         let mut i = self.sent_start;
         while i < n {
+            // Most bytes stop nothing: find the next one that may.
+            let Some(skip) = self.b[i..].iter().position(|&b| STOP[b as usize]) else {
+                break;
+            };
+            i += skip;
             let byte = self.b[i];
-            if !STOP[byte as usize] {
-                i += 1;
-                continue;
-            }
             i = match byte {
                 b'.' => self.on_period(i),
                 b'!' | b'?' => self.on_excl(i),
