@@ -1,6 +1,11 @@
 //! Segmentation benchmark: golden-rule pass rates per language and throughput in MB/s.
 //!
-//! Run with `cargo bench -p pith-segment --bench segment`. The golden rules are read from
+//! Run with `cargo bench -p pith-segment --bench segment`. The throughput that matters for a
+//! pipeline is the line `SEGMENT STAGE with language id`: the whole stage (language
+//! identification of documents without a `lang`, paragraphs, sentences, spans) on news
+//! articles of a few KB as the clean stage writes them, in MB of text per second of this
+//! thread's CPU time (one core; the wall-clock figure beside it depends on the machine's
+//! load). The splitter alone is timed on one long text per language. The golden rules are read from
 //! `../shared/bench/segmentation/golden_rules` beside the repository (or `PITH_GOLDEN_DIR`)
 //! and scored like `score_segmentation.py golden`: each predicted and gold sentence is
 //! stripped, empty ones dropped, and a case passes when the lists are equal.
