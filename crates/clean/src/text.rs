@@ -187,6 +187,8 @@ const HEADING_BLOCK_SHARE: f32 = 0.5;
 const INLINE_BOX_REACH: usize = 8;
 /// Weight of a furniture heading.
 const HEADING_WEIGHT: f32 = -3.0;
+/// A promotion prompt of at most this many words is a heading ("Subscribe to our newsletter").
+const PROMO_HEADING_WORDS: usize = 12;
 /// Content (in word units) that must precede a furniture heading for it to end the article.
 const MIN_ARTICLE_UNITS: f32 = 20.0;
 
@@ -241,7 +243,16 @@ fn run(
             continue;
         }
         if let Some(r) = line_rule(&lines, i) {
-            why[i] = Why::Rule(r);
+            // A short newsletter or follow prompt opens the promotion box that ends a story
+            // (unless the story goes on right after it, see below).
+            let promo = matches!(r, "promo_sentence" | "callout")
+                && l.words <= PROMO_HEADING_WORDS
+                && lexicon::has_promo_prompt(&l.key);
+            why[i] = if promo {
+                Why::Heading(Furniture::Promo)
+            } else {
+                Why::Rule(r)
+            };
             continue;
         }
         if let Some((s, host)) = stats {
