@@ -6,8 +6,10 @@
 //! line after an empty line for WARC) and reads records until one starts at or after its end,
 //! so consecutive ranges read every record exactly once, as one reader over the whole file
 //! does. JSONL line numbers (and so the `<file>:<line>` ids of records without an id) are
-//! counted from the start of the file, so they match a whole-file read. Compressed files
-//! cannot be entered in the middle and are never split.
+//! counted from the start of the file, so they match a whole-file read. A `.warc.gz` file
+//! is entered at a gzip member that starts a record (one member per record, as the WARC
+//! standard advises); other compressed files cannot be entered in the middle and are never
+//! split.
 //!
 //! The idea is Hadoop's `TextInputFormat` split rule (a line belongs to the split its first
 //! byte is in); the code is written here.
@@ -85,13 +87,11 @@ pub fn plan_units(files: &[InputFile], cfg: &ReadConfig, split_bytes: u64) -> Ve
     units
 }
 
-/// Whether a file can be read in ranges: JSONL or WARC (by the forced format or the
-/// extension) and not compressed (by its first bytes).
+/// Whether a file can be read in ranges: uncompressed JSONL or WARC, or gzipped WARC (one
+/// member per record), by the forced format or the extension and the first bytes.
 pub fn splittable(file: &InputFile, cfg: &ReadConfig) -> bool {
-    if !matches!(
-        cfg.format.or(file.format_hint),
-        Some(Format::Jsonl | Format::Warc)
-    ) {
+    let format = cfg.format.or(file.format_hint);
+    if !matches!(format, Some(Format::Jsonl | Format::Warc)) {
         return false;
     }
     let mut magic = [0u8; 4];
@@ -100,7 +100,18 @@ pub fn splittable(file: &InputFile, cfg: &ReadConfig) -> bool {
     };
     let n = f.read(&mut magic).unwrap_or(0);
     let magic = magic.get(..n).unwrap_or_default();
-    !(magic.starts_with(&[0x1f, 0x8b]) || magic.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]))
+    if magic.starts_with(&[0x1f, 0x8b]) {
+        return format == Some(Format::Warc);
+    }
+    !magic.starts_with(&[0x28, 0xb5, 0x2f, 0xfd])
+}
+
+/// Whether the file starts with a gzip header.
+pub(crate) fn is_gzip(f: &mut File) -> io::Result<bool> {
+    f.seek(SeekFrom::Start(0))?;
+    let mut magic = [0u8; 2];
+    let n = read_some(f, &mut magic)?;
+    Ok(n == 2 && magic == [0x1f, 0x8b])
 }
 
 /// Where a range reader begins: the first record start at or after `range.start`, and for
@@ -175,6 +186,61 @@ pub(crate) fn warc_start(f: &mut File, range: ByteRange) -> io::Result<Option<Ra
         offset,
         lines_before: 0,
     }))
+}
+
+/// The first gzip member at or after `start` that holds the start of a WARC record: a
+/// `.warc.gz` file compresses each record as its own member (the WARC standard's advice, and
+/// what Common Crawl and every crawler write), so a range reader can begin at any member. A
+/// candidate (`1f 8b 08`) counts only if it decompresses to `WARC/1.`, so compressed bytes that
+/// happen to look like a header are passed over.
+pub(crate) fn warc_gz_start(
+    path: &std::path::Path,
+    f: &mut File,
+    range: ByteRange,
+) -> io::Result<Option<RangeStart>> {
+    if range.start == 0 {
+        return Ok(Some(RangeStart {
+            offset: 0,
+            lines_before: 0,
+        }));
+    }
+    let mut from = range.start;
+    loop {
+        f.seek(SeekFrom::Start(from))?;
+        let found = find_from(f, from, range.end, |buf, base| {
+            let mut i = 0;
+            while let Some(p) = find_sub(buf.get(i..)?, &[0x1f, 0x8b, 0x08]) {
+                if base + (i + p) as u64 >= range.start {
+                    return Some(i + p);
+                }
+                i += p + 1;
+            }
+            None
+        })?;
+        let Some(at) = found.filter(|&o| o < range.end) else {
+            return Ok(None);
+        };
+        if member_holds_warc(path, at) {
+            return Ok(Some(RangeStart {
+                offset: at,
+                lines_before: 0,
+            }));
+        }
+        from = at + 1;
+    }
+}
+
+/// Whether the gzip member at `at` decompresses to the start of a WARC record.
+fn member_holds_warc(path: &std::path::Path, at: u64) -> bool {
+    let Ok(mut f) = File::open(path) else {
+        return false;
+    };
+    if f.seek(SeekFrom::Start(at)).is_err() {
+        return false;
+    }
+    let mut d = flate2::bufread::GzDecoder::new(io::BufReader::new(f.take(1 << 20)));
+    let mut head = [0u8; 7];
+    d.read_exact(&mut head).is_ok() && &head == b"WARC/1."
 }
 
 /// Scans `f` (positioned at `base`) in windows that overlap by 16 bytes, so a pattern cut by a
@@ -319,6 +385,47 @@ mod tests {
         for split in [1u64, 7, 50, 333, 1000, 4096] {
             let (whole, parts, _) = ranged(&path, dir.path(), split);
             assert_eq!(whole.len(), 30);
+            assert_eq!(parts, whole, "split {split}");
+        }
+    }
+
+    #[test]
+    fn warc_gz_ranges_start_at_record_members_and_read_every_record_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.warc.gz");
+        let mut w = Vec::new();
+        for i in 0..40 {
+            let body = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><body><p>Page {i} {}</p></body></html>",
+                "q".repeat(i * 7)
+            );
+            let rec = format!(
+                "WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:{i}>\r\nWARC-Target-URI: http://e.example/{i}\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: {}\r\n\r\n{body}\r\n\r\n",
+                body.len()
+            );
+            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            std::io::Write::write_all(&mut enc, rec.as_bytes()).unwrap();
+            let mut member = enc.finish().unwrap();
+            if i == 17 {
+                // A corrupt member: one record lost, reported once, the rest read.
+                let mid = member.len() / 2;
+                member[mid] ^= 0xff;
+                member[mid + 1] ^= 0xff;
+            }
+            w.extend_from_slice(&member);
+        }
+        std::fs::write(&path, &w).unwrap();
+        let file = InputFile::new(path.clone(), dir.path());
+        let cfg = ReadConfig::default();
+        let whole = ids(FileReader::open(&file, &cfg));
+        assert!(whole.len() >= 39, "{whole:?}");
+        for split in [1u64, 50, 200, 1000, 3000] {
+            let units = plan_units(std::slice::from_ref(&file), &cfg, split);
+            assert!(units.len() > 1 || split >= w.len() as u64);
+            let mut parts = Vec::new();
+            for u in &units {
+                parts.extend(ids(FileReader::open_unit(u, &cfg)));
+            }
             assert_eq!(parts, whole, "split {split}");
         }
     }

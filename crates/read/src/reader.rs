@@ -67,18 +67,21 @@ impl FileReader {
         let bytes = Arc::new(AtomicU64::new(0));
         let name = unit.file.display();
         let format = cfg.format.or(unit.file.format_hint);
-        let found = File::open(&unit.file.path).and_then(|mut f| {
+        let path = &unit.file.path;
+        let found = File::open(path).and_then(|mut f| {
+            let gzip = crate::range::is_gzip(&mut f)?;
             let start = match format {
+                Some(Format::Warc) if gzip => crate::range::warc_gz_start(path, &mut f, range)?,
                 Some(Format::Warc) => crate::range::warc_start(&mut f, range)?,
                 _ => crate::range::jsonl_start(&mut f, range)?,
             };
             if let Some(s) = start {
                 f.seek(SeekFrom::Start(s.offset))?;
             }
-            Ok((f, start))
+            Ok((f, start.map(|s| (s, gzip))))
         });
         match found {
-            Ok((f, Some(start))) => {
+            Ok((f, Some((start, gzip)))) => {
                 let source = Source {
                     name,
                     id_base: unit.file.id_base.clone(),
@@ -87,6 +90,7 @@ impl FileReader {
                     offset: start.offset,
                     end: range.end,
                     lines_before: start.lines_before,
+                    gzip,
                 };
                 Self::from_reader_at(source, Box::new(f), format, cfg, bytes, Some(window))
             }
@@ -165,14 +169,23 @@ impl FileReader {
                 }
             }
         };
-        // A range starts mid-file, where the bytes are never a compression header.
-        let compression = if window.is_some() {
-            Compression::None
-        } else {
-            Compression::sniff(&magic)
+        // An uncompressed range starts mid-file, where the bytes are never a compression
+        // header; a `.warc.gz` range starts at a gzip member.
+        let compression = match window {
+            Some(w) if w.gzip => Compression::Gzip,
+            Some(_) => Compression::None,
+            None => Compression::sniff(&magic),
         };
+        let members = window
+            .filter(|w| w.gzip)
+            .map(|w| (Arc::new(MemberLog::default()), w.offset));
         let decompressed: Box<dyn Read + Send> = match compression {
-            Compression::Gzip => Box::new(GzMembers::new(buffered)),
+            Compression::Gzip => match &members {
+                Some((log, base)) => {
+                    Box::new(GzMembers::new(buffered).with_log(Arc::clone(log), *base))
+                }
+                None => Box::new(GzMembers::new(buffered)),
+            },
             Compression::Zstd => match zstd::stream::read::Decoder::with_buffer(buffered) {
                 Ok(d) => Box::new(d),
                 Err(e) => {
@@ -237,9 +250,10 @@ impl FileReader {
                     ctx.cfg.limits.max_record_bytes,
                     input,
                 );
-                Box::new(match window {
-                    Some(w) => items.with_window(w.offset, w.end),
-                    None => items,
+                Box::new(match (window, members) {
+                    (Some(w), Some((log, _))) => items.with_members(log, w.end),
+                    (Some(w), None) => items.with_window(w.offset, w.end),
+                    (None, _) => items,
                 })
             }
         };
@@ -384,6 +398,33 @@ enum GzState<R> {
 /// rest of the file. Reads after an error always make progress through the input.
 pub(crate) struct GzMembers<R> {
     state: GzState<R>,
+    /// Decompressed bytes returned so far.
+    out: u64,
+    /// Where each member starts, for range readers of `.warc.gz` files.
+    log: Option<(Arc<MemberLog>, u64)>,
+}
+
+/// The members a [`GzMembers`] entered: `(decompressed offset, compressed offset)` of each
+/// member's start, oldest first. A range reader of a `.warc.gz` file (one member per record)
+/// looks up where the record it is about to read starts in the compressed file.
+#[derive(Default)]
+pub(crate) struct MemberLog(std::sync::Mutex<std::collections::VecDeque<(u64, u64)>>);
+
+impl MemberLog {
+    fn push(&self, decompressed: u64, compressed: u64) {
+        let mut q = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        q.push_back((decompressed, compressed));
+    }
+
+    /// The compressed start of the member that holds decompressed offset `at`, forgetting
+    /// the members before it.
+    pub(crate) fn compressed_start(&self, at: u64) -> Option<u64> {
+        let mut q = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        while q.len() >= 2 && q.get(1).is_some_and(|&(d, _)| d <= at) {
+            q.pop_front();
+        }
+        q.front().filter(|&&(d, _)| d <= at).map(|&(_, c)| c)
+    }
 }
 
 impl<R: BufRead> GzMembers<R> {
@@ -394,6 +435,20 @@ impl<R: BufRead> GzMembers<R> {
                 consumed: 0,
                 failed: false,
             }),
+            out: 0,
+            log: None,
+        }
+    }
+
+    /// Records every member's start in `log`; the input begins at compressed offset `base`.
+    pub(crate) fn with_log(mut self, log: Arc<MemberLog>, base: u64) -> Self {
+        self.log = Some((log, base));
+        self
+    }
+
+    fn started(&self, at: u64) {
+        if let Some((log, base)) = &self.log {
+            log.push(self.out, base + at);
         }
     }
 }
@@ -412,6 +467,7 @@ impl<R: BufRead> Read for GzMembers<R> {
                     Ok(0) => self.state = GzState::Between(d.into_inner()),
                     Ok(n) => {
                         self.state = GzState::Member(d, started_at);
+                        self.out += n as u64;
                         return Ok(n);
                     }
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => {
@@ -444,6 +500,7 @@ impl<R: BufRead> Read for GzMembers<R> {
                         }
                         Some(0x1f) => {
                             let at = r.consumed;
+                            self.started(at);
                             self.state = GzState::Member(flate2::bufread::GzDecoder::new(r), at);
                         }
                         Some(_) => {
@@ -497,6 +554,7 @@ impl<R: BufRead> Read for GzMembers<R> {
                             Some(i) => {
                                 r.consume(i);
                                 let at = r.consumed;
+                                self.started(at);
                                 self.state =
                                     GzState::Member(flate2::bufread::GzDecoder::new(r), at);
                                 break;
@@ -708,6 +766,8 @@ struct Window {
     offset: u64,
     end: u64,
     lines_before: u64,
+    /// A `.warc.gz` range: `offset` and `end` are compressed offsets of gzip members.
+    gzip: bool,
 }
 
 /// A `BufRead` that knows how many bytes were consumed from it (plus a starting offset).

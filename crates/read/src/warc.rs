@@ -69,6 +69,9 @@ pub(crate) struct WarcItems<R> {
     at: String,
     /// Records that start at or after this offset belong to the next byte range.
     end: u64,
+    /// For a `.warc.gz` range: where each gzip member starts in the compressed file, so `end`
+    /// is compared with the compressed start of the member a record begins in.
+    members: Option<std::sync::Arc<crate::reader::MemberLog>>,
 }
 
 impl<R: Read> WarcItems<R> {
@@ -86,7 +89,21 @@ impl<R: Read> WarcItems<R> {
             produced: false,
             at: "offset 0".into(),
             end: u64::MAX,
+            members: None,
         }
+    }
+
+    /// Reads a range of a `.warc.gz` file that starts at a gzip member: records whose
+    /// member starts at or after the compressed offset `end` are left to the next range.
+    pub(crate) fn with_members(
+        mut self,
+        log: std::sync::Arc<crate::reader::MemberLog>,
+        end: u64,
+    ) -> Self {
+        self.members = Some(log);
+        self.end = end;
+        self.produced = true;
+        self
     }
 
     /// Reads a byte range of a file: the input starts at `offset` (a record boundary) and
@@ -165,7 +182,11 @@ impl<R: Read> WarcItems<R> {
         self.at = format!("record {} (offset {})", self.records + 1, self.input.offset);
         self.skip_blank()?;
         let start = self.input.offset;
-        if start >= self.end {
+        let past_end = match &self.members {
+            Some(log) => log.compressed_start(start).is_some_and(|c| c >= self.end),
+            None => start >= self.end,
+        };
+        if past_end {
             self.done = true;
             return Ok(());
         }
