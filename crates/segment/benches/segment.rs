@@ -17,6 +17,8 @@
 //! * `PITH_BENCH_FAILURES=1`: print failed cases.
 //! * `PITH_BENCH_MB`: size of the synthetic throughput text in MB (default 32).
 //! * `PITH_BENCH_STAGE_ONLY=1`: time only the whole stage on articles (for profilers).
+//! * `PITH_BENCH_ARTICLES`: a JSONL file of real articles (`{"text": ...}` per line) to time
+//!   the stage on; default the extraction benchmark's gold bodies beside the repository.
 //! * `PYSBD_PYTHON`: a Python with pysbd installed (default `/work/venv-seg/bin/python` when
 //!   present); pySBD is then scored and timed in the same run for comparison.
 
@@ -251,6 +253,28 @@ fn articles(sentences: &[&str], count: usize, seed: usize) -> Vec<String> {
     docs
 }
 
+fn articles_path() -> PathBuf {
+    std::env::var_os("PITH_BENCH_ARTICLES").map_or_else(
+        || {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../../shared/bench/extraction/scrapinghub/gold.jsonl")
+        },
+        PathBuf::from,
+    )
+}
+
+/// Article bodies, one JSON object with a `text` field per line (the extraction gold).
+fn real_articles() -> Vec<String> {
+    let Ok(body) = std::fs::read_to_string(articles_path()) else {
+        return Vec::new();
+    };
+    body.lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v["text"].as_str().map(str::to_string))
+        .filter(|t| !t.trim().is_empty())
+        .collect()
+}
+
 fn mb_per_s(bytes: usize, secs: f64) -> f64 {
     bytes as f64 / 1e6 / secs
 }
@@ -483,6 +507,60 @@ fn main() {
             }),
         );
     }
+    // Real news articles when the extraction benchmark's gold bodies are beside the
+    // repository (read in place, never copied), repeated to the same volume.
+    let real = real_articles();
+    if real.is_empty() {
+        println!(
+            "real news articles not found at {} (set PITH_BENCH_ARTICLES)",
+            articles_path().display()
+        );
+    } else {
+        let once: usize = real.iter().map(String::len).sum();
+        let rounds = ((mb << 20) / once.max(1)).max(1);
+        let total = once * rounds;
+        let fast = real
+            .iter()
+            .filter(|d| pith_segment::lang::detect_by_function_words(d).is_some())
+            .count();
+        // The sampled identification against whatlang on each whole article.
+        let (mut compared, mut agree) = (0, 0);
+        for d in &real {
+            if let Some(whole) = pith_segment::lang::detect_whole_with_whatlang(d) {
+                if whole.reliable {
+                    compared += 1;
+                    agree += usize::from(
+                        pith_segment::detect_language(d).map(|g| g.code) == Some(whole.code),
+                    );
+                }
+            }
+        }
+        println!(
+            "language id from a sample agrees with whatlang on the whole text: {agree}/{compared} \
+             real articles (whatlang reliable)"
+        );
+        print_rate(
+            &format!(
+                "SEGMENT STAGE with language id, {} real news articles of {:.1} KB x{rounds} \
+                 ({fast} identified by function words)",
+                real.len(),
+                once as f64 / real.len() as f64 / 1024.0
+            ),
+            total,
+            time_best(|| {
+                let mut n = 0;
+                for _ in 0..rounds {
+                    for t in &real {
+                        if let Verdict::Keep(d) = stage.process(Document::new("d", t.as_str())) {
+                            n += d.sentences.map_or(0, |s| s.len());
+                        }
+                    }
+                }
+                n
+            }),
+        );
+    }
+
     let no_id = Segment::new(SegmentConfig {
         detect_lang: false,
         default_lang: Some("en".to_string()),
