@@ -10,12 +10,14 @@
 //!
 //! The scan reads a bounded sample (the whole text up to [`SAMPLE_WHOLE`] bytes, else
 //! [`SAMPLE_WINDOWS`] windows spread over the text) and answers only when one language is
-//! clearly ahead: enough of the words are its function words (`MIN_COVERAGE`), and it leads
-//! the runner-up by a margin and a ratio (`MIN_LEAD`, `MIN_RATIO`). Closely related languages (Danish, Norwegian and Swedish;
+//! clearly ahead: enough of the words are its function words (`MIN_COVERAGE`), and against
+//! every other language, the words one lists and the other does not give it a margin and a
+//! ratio (`MIN_LEAD`, `MIN_RATIO`). Closely related languages (Danish, Norwegian and Swedish;
 //! Czech and Slovak; Spanish, Catalan and Portuguese; Russian, Ukrainian and Belarusian...)
-//! all have lists, so that the words they share do not decide and the ones they do not share
-//! do. Anything else (other scripts, short or mixed texts, languages without a list) goes to
-//! whatlang. The lists were written for pith from ordinary knowledge of each language.
+//! all have lists, so that the words they share cancel and the ones they do not share
+//! decide. Anything else (other scripts, short or mixed texts, languages without a list)
+//! goes to whatlang. The lists were written for pith from ordinary knowledge of each
+//! language.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -259,8 +261,9 @@ const MIN_WORDS: u32 = 12;
 /// Share of the sample's words that must be function words of the leading language (news
 /// prose runs at 30-45% in the analytic languages, 15-25% in Finnish, Estonian, Turkish).
 const MIN_COVERAGE: f64 = 0.15;
-/// How many times the runner-up's count the leader must have.
-const MIN_RATIO: f64 = 1.5;
+/// How many times another language's count of words the two do not share the leader must
+/// have (related languages share many function words; the ones they do not share decide).
+const MIN_RATIO: f64 = 2.0;
 /// Lead over the runner-up, in words, at least...
 const MIN_LEAD: u32 = 3;
 /// ... and as a share of the sample's words.
@@ -485,9 +488,15 @@ pub(crate) fn scan(text: &str) -> Scan {
             }
         }
     }
+    // The sets that occurred, and the count of each language.
+    let mut seen: Vec<(u64, u32)> = Vec::new();
     for (set, &n) in table.sets.iter().zip(&per_set) {
+        if n == 0 {
+            continue;
+        }
+        seen.push((*set, n));
         let mut bits = *set;
-        while n > 0 && bits != 0 {
+        while bits != 0 {
             hits[bits.trailing_zeros() as usize] += n;
             bits &= bits - 1;
         }
@@ -503,22 +512,32 @@ pub(crate) fn scan(text: &str) -> Scan {
     let best = (0..langs)
         .max_by_key(|&i| (hits[i], langs - i))
         .unwrap_or(0);
-    let second = (0..langs)
-        .filter(|&i| i != best)
-        .map(|i| hits[i])
-        .max()
-        .unwrap_or(0);
     let n = f64::from(words);
-    let lead = hits[best].saturating_sub(second);
-    let decided = f64::from(hits[best]) >= MIN_COVERAGE * n
-        && lead >= MIN_LEAD
-        && f64::from(lead) >= MIN_LEAD_SHARE * n
-        && f64::from(hits[best]) >= MIN_RATIO * f64::from(second);
-    if decided {
-        Scan::Decided(table.codes[best], f64::from(lead) / n)
-    } else {
-        Scan::Unsure
+    if f64::from(hits[best]) < MIN_COVERAGE * n {
+        return Scan::Unsure;
     }
+    // Against every other language: the words one lists and the other does not decide
+    // (shared words count for both and cancel), by a margin and a ratio.
+    let mut lead_share = 1.0;
+    for other in (0..langs).filter(|&i| i != best && hits[i] > 0) {
+        let (mut only_best, mut only_other) = (0u32, 0u32);
+        for &(set, count) in &seen {
+            match (set >> best & 1, set >> other & 1) {
+                (1, 0) => only_best += count,
+                (0, 1) => only_other += count,
+                _ => {}
+            }
+        }
+        let lead = only_best.saturating_sub(only_other);
+        let clear = lead >= MIN_LEAD
+            && f64::from(lead) >= MIN_LEAD_SHARE * n
+            && f64::from(only_best) >= MIN_RATIO * f64::from(only_other);
+        if !clear {
+            return Scan::Unsure;
+        }
+        lead_share = f64::min(lead_share, f64::from(lead) / n);
+    }
+    Scan::Decided(table.codes[best], lead_share)
 }
 
 #[cfg(test)]
