@@ -588,6 +588,13 @@ mod tests {
                   but that it was still looking for ways to pay for the new bridge.";
         assert!(matches!(scan(en), Scan::Decided("en", _)));
         assert_eq!(scan("Sehr kurz."), Scan::Unsure);
+        // A fixtures table has few function words, mostly shared ones (`a`, `de`): it must
+        // not be called French on them.
+        let table = "Tabela da 3a rodada\n1a partida: 12 de maio – Santos x Palmeiras\n\
+                     2a partida: 13 de maio – Grêmio x Bahia\n3a partida: 14 de maio – Vasco \
+                     x Fluminense\n4a partida: 19 de maio – Ceará x Sport\n5a partida: 20 de \
+                     maio – Goiás x Coritiba";
+        assert!(matches!(scan(table), Scan::Unsure | Scan::Decided("pt", _)));
         assert_eq!(
             scan("東京で大きな地震があり、多くの建物が被害を受けました。"),
             Scan::OtherScript
