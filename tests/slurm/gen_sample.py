@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes a deterministic sample for the sharded-run test: news-like documents with exact,
-near and partial duplicates spread over several files (one large uncompressed JSONL that a
-sharded run splits into byte ranges, a gzipped JSONL, and HTML pages). Invented text only.
+near and partial duplicates spread over several files (one large uncompressed JSONL and one
+WARC with a gzip member per record, which a sharded run splits into byte ranges, a gzipped
+JSONL, and HTML pages). Invented text only.
 
 usage: gen_sample.py OUT_DIR [DOCS]
 """
@@ -73,6 +74,7 @@ def main():
             originals.append(paras)
         docs.append({"id": f"doc-{k:05d}", "url": f"https://site{k % 7}.example/{k}",
                      "title": paras[0].split(".")[0], "text": "\n\n".join(paras)})
+    warc = open(os.path.join(out, "crawl.warc.gz"), "wb")
     big = open(os.path.join(out, "big.jsonl"), "w")
     small = gzip.open(os.path.join(out, "more.jsonl.gz"), "wt")
     for i, d in enumerate(docs):
@@ -83,11 +85,22 @@ def main():
                     f"</footer></body></html>")
             with open(os.path.join(out, "pages", f"{d['id']}.html"), "w") as f:
                 f.write(html)
+        elif i % 10 == 5:
+            body = "".join(f"<p>{p}</p>\n" for p in d["text"].split("\n\n"))
+            html = f"<html><head><title>{d['title']}</title></head><body><article>{body}</article></body></html>"
+            payload = ("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+                       + html).encode()
+            head = ("WARC/1.0\r\nWARC-Type: response\r\n"
+                    f"WARC-Record-ID: <urn:uuid:{d['id']}>\r\nWARC-Target-URI: {d['url']}\r\n"
+                    "Content-Type: application/http; msgtype=response\r\n"
+                    f"Content-Length: {len(payload)}\r\n\r\n").encode()
+            warc.write(gzip.compress(head + payload + b"\r\n\r\n", mtime=0))
         elif i % 4 == 3:
             small.write(json.dumps(d) + "\n")
         else:
             big.write(json.dumps(d) + "\n")
     big.close()
+    warc.close()
     small.close()
 
 
