@@ -283,7 +283,8 @@ pub(crate) fn mark(h: Hint) -> Option<&'static str> {
     }
 }
 
-/// Reads the mark back.
+/// Reads the mark back (html5ever's DOM of the first pass's markup, in the tests).
+#[cfg(test)]
 pub(crate) fn from_mark(class: Option<&str>) -> Hint {
     match class {
         Some("b") => Hint::Boilerplate,

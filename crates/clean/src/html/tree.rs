@@ -3,10 +3,7 @@
 //! The subtree of node `i` is exactly `i..nodes[i].end`, so every later pass is a plain loop
 //! (no recursion, any depth), and skipping a subtree is `i = end`.
 
-use scraper::{Html, Node as DomNode};
-
-use super::hints::{self, Hint};
-use super::{Deadline, ExtractError};
+use super::hints::Hint;
 
 /// The tags the extractor tells apart; everything else is [`Tag::Inline`] or [`Tag::Block`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,7 +124,7 @@ pub(crate) struct Tree {
 
 /// Appends `s` to `buf` with runs of whitespace (ASCII and no-break space) collapsed to one
 /// space.
-fn push_collapsed(buf: &mut String, s: &str) {
+pub(crate) fn push_collapsed(buf: &mut String, s: &str) {
     let mut space = buf.ends_with(' ');
     let mut run_start = 0usize;
     let bytes = s.as_bytes();
@@ -163,8 +160,13 @@ fn push_collapsed(buf: &mut String, s: &str) {
 }
 
 impl Tree {
-    /// Flattens a parsed document. Iterative: any depth.
-    pub(crate) fn build(dom: &Html, deadline: &Deadline) -> Result<Tree, ExtractError> {
+    /// Flattens an html5ever document (parsed from the first pass's markup). Iterative: any
+    /// depth. The extractor builds its tree with [`super::build`]; this is its reference in
+    /// the tests.
+    #[cfg(test)]
+    pub(crate) fn from_dom(dom: &scraper::Html) -> Tree {
+        use super::hints;
+        use scraper::Node as DomNode;
         let mut tree = Tree {
             nodes: Vec::with_capacity(1024),
             text: String::with_capacity(16 * 1024),
@@ -172,13 +174,8 @@ impl Tree {
         // (node, parent index in `tree.nodes`, inside a <pre>)
         let root = dom.tree.root();
         let mut stack = vec![(root, 0u32, false)];
-        let mut count = 0u32;
         while let Some((node, parent, in_pre)) = stack.pop() {
             let mut child_pre = in_pre;
-            count = count.wrapping_add(1);
-            if count.is_multiple_of(4096) {
-                deadline.check()?;
-            }
             let index = tree.nodes.len() as u32;
             let descend = match node.value() {
                 DomNode::Document | DomNode::Fragment => {
@@ -249,7 +246,7 @@ impl Tree {
                 }
             }
         }
-        Ok(tree)
+        tree
     }
 
     pub(crate) fn text_of(&self, i: usize) -> &str {
