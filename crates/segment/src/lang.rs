@@ -593,17 +593,25 @@ pub struct Detected {
 }
 
 /// Identifies the language of `text` from a bounded sample of it: by function words when one
-/// language clearly leads (see `langid`), else with whatlang on the first few kilobytes.
+/// language clearly leads (see `langid`; for a text of fewer than a dozen words, a leader is
+/// an unreliable guess), else with whatlang on the first few kilobytes.
 pub fn detect_language(text: &str) -> Option<Detected> {
-    if let Scan::Decided(code, lead) = langid::scan(text) {
-        return Some(Detected {
+    match langid::scan(text) {
+        Scan::Decided(code, lead) => Some(Detected {
             code,
             reliable: true,
             // A lead of a tenth of all words is as clear as texts get.
             confidence: (lead * 10.0).min(1.0),
-        });
+        }),
+        // A text of a few words: whatlang, which costs the same on ten words as on ten
+        // thousand, would rarely be sure of it either.
+        Scan::Leaning(code) => Some(Detected {
+            code,
+            reliable: false,
+            confidence: 0.0,
+        }),
+        Scan::OtherScript | Scan::Unsure => detect_with_whatlang(text),
     }
-    detect_with_whatlang(text)
 }
 
 /// The language whose function words clearly lead in a sample of `text`, if one does (the
