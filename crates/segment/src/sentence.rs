@@ -1259,6 +1259,11 @@ mod tests {
                 "\"He told me 'never again.' Then he left,\" she said.",
                 &["\"He told me 'never again.'", "Then he left,\" she said."],
             ),
+            (
+                "en",
+                "She said, \"He told me 'stop.'\" Then she left.",
+                &["She said, \"He told me 'stop.'\"", "Then she left."],
+            ),
             // German „…“ and »…«, Russian «…», French « … » with spaced guillemets.
             (
                 "de",
