@@ -645,22 +645,24 @@ fn find_title(lines: &[Line<'_>]) -> Option<Title> {
         if l.units < 2.0 || l.units > 40.0 || l.cues.leaked_markup || l.cues.furniture_phrase {
             continue;
         }
-        let key = if l.key.is_empty() {
-            lexicon::heading_key(l.text)
+        let owned;
+        let key: &str = if l.key.is_empty() {
+            owned = lexicon::heading_key(l.text);
+            &owned
         } else {
-            l.key.clone()
+            &l.key
         };
         if key.is_empty() {
             continue;
         }
         let long_enough = l.words >= 3 && key.len() * 2 >= key0.len();
         let matches = key == key0
-            || head_key.as_deref() == Some(key.as_str())
+            || head_key.as_deref() == Some(key)
             || (long_enough
-                && key0.starts_with(&key)
+                && key0.starts_with(key)
                 && key0.as_bytes().get(key.len()) == Some(&b' '))
             || (key.len() * 5 >= key0.len() * 3
-                && key0.ends_with(&key)
+                && key0.ends_with(key)
                 && key0.len() > key.len()
                 && key0.as_bytes().get(key0.len() - key.len() - 1) == Some(&b' '));
         if matches {
@@ -674,8 +676,31 @@ fn find_title(lines: &[Line<'_>]) -> Option<Title> {
     Some(Title {
         index: first_index,
         page_title_index: first_index,
-        text: first.text.to_string(),
+        text: title_without_site_name(first.text).to_string(),
     })
+}
+
+/// A page title without the site and section names around it: of the parts between
+/// separators ("Headline | Site | Section", "Site - Headline"), the longest.
+fn title_without_site_name(title: &str) -> &str {
+    const SEPARATORS: &[&str] = &[" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " / "];
+    let mut best = title;
+    let mut parts = vec![title];
+    for sep in SEPARATORS {
+        parts = parts.iter().flat_map(|p| p.split(sep)).collect();
+    }
+    if parts.len() > 1 {
+        if let Some(longest) = parts
+            .iter()
+            .map(|p| p.trim())
+            .max_by_key(|p| p.chars().count())
+        {
+            if score::tokens(longest).count() >= 2 {
+                best = longest;
+            }
+        }
+    }
+    best
 }
 
 /// The part of a page title before the first site-name separator (" | ", " - ", " — ", ...),
@@ -690,10 +715,10 @@ fn is_title_repeat(l: &Line<'_>, title_key: &str, title: &Title, ctx: &features:
     if title_key.is_empty() || l.units > 45.0 {
         return false;
     }
-    let key = if l.key.is_empty() {
-        lexicon::heading_key(l.text)
+    let key: std::borrow::Cow<'_, str> = if l.key.is_empty() {
+        lexicon::heading_key(l.text).into()
     } else {
-        l.key.clone()
+        l.key.as_str().into()
     };
     if key.is_empty() {
         return false;

@@ -288,8 +288,9 @@ pub const LOWER_FULL_WORDS: usize = 40;
 /// Characters of a longer line that are lowercased.
 const LOWER_HEAD_CHARS: usize = 80;
 
-fn is_stop(word: &[u8]) -> bool {
-    lexicon::is_stop_word_bytes(word)
+/// Whether the word in the first `len` bytes of the word buffer is a stop word.
+fn is_stop(buf: &[u8; STOP_WORD_BYTES], len: usize) -> bool {
+    lexicon::is_stop_word_in(buf, len)
 }
 
 fn is_cjk(c: char) -> bool {
@@ -476,7 +477,7 @@ impl<'a> Line<'a> {
                     digits += 1;
                 }
             } else {
-                if in_word && !buf_overflow && is_stop(&buf[..buf_len]) {
+                if in_word && !buf_overflow && is_stop(&buf, buf_len) {
                     stop += 1;
                 }
                 if class & SPACE == 0 {
@@ -485,8 +486,30 @@ impl<'a> Line<'a> {
             }
             in_word = word_char;
             prev_lower = class & LOWER != 0;
+            // The rest of a run of ASCII lowercase letters (most of any text) in a tight loop:
+            // each only counts as a letter and goes into the word buffer.
+            if b < 0x80 && prev_lower {
+                let start = i;
+                while i < bytes.len() && bytes[i].is_ascii_lowercase() {
+                    i += 1;
+                }
+                let run = i - start;
+                chars += run;
+                letters += run;
+                if !buf_overflow {
+                    if buf_len + run <= STOP_WORD_BYTES {
+                        buf[buf_len..buf_len + run].copy_from_slice(&bytes[start..i]);
+                        buf_len += run;
+                    } else {
+                        buf_overflow = true;
+                    }
+                }
+                if run > 0 {
+                    sep_state = 0;
+                }
+            }
         }
-        if in_word && !buf_overflow && is_stop(&buf[..buf_len]) {
+        if in_word && !buf_overflow && is_stop(&buf, buf_len) {
             stop += 1;
         }
         // Long lines keep a lowercased head only: the rules that read `lower` on long lines

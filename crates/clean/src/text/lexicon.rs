@@ -733,20 +733,21 @@ pub fn heading_key_of_lower(lower: &str, ascii: bool) -> String {
     if !ascii {
         return heading_key(lower);
     }
-    let mut key = String::with_capacity(lower.len());
+    let mut key: Vec<u8> = Vec::with_capacity(lower.len());
     let mut pending_space = false;
     for b in lower.bytes() {
         if b.is_ascii_alphabetic() {
             if pending_space && !key.is_empty() {
-                key.push(' ');
+                key.push(b' ');
             }
             pending_space = false;
-            key.push(char::from(b.to_ascii_lowercase()));
+            key.push(b.to_ascii_lowercase());
         } else if !b.is_ascii_digit() {
             pending_space = true;
         }
     }
-    key
+    // Only ASCII letters and spaces were pushed.
+    String::from_utf8(key).unwrap_or_default()
 }
 
 /// The furniture a short line opens, if it is a furniture heading. `key` is [`heading_key`]
@@ -1175,23 +1176,43 @@ static STOP_WORDS: LazyLock<FastSet<&'static [u8]>> = LazyLock::new(|| {
         .collect()
 });
 
-/// A word of up to 16 bytes packed into an integer (little-endian), so that a comparison is
-/// one instruction rather than a `memcmp` call.
-fn pack16(word: &[u8]) -> Option<u128> {
+/// A word of up to 16 bytes as two little-endian integers, zero padded, so that comparing it
+/// with a stop word is two integer comparisons rather than a `memcmp` call.
+fn pack16(word: &[u8]) -> Option<(u64, u64)> {
     if word.len() > 16 {
         return None;
     }
-    let mut v = 0u128;
+    let mut buf = [0u8; 16];
     for (k, b) in word.iter().enumerate() {
-        v |= u128::from(*b) << (8 * k);
+        buf[k] = *b;
     }
-    Some(v)
+    Some(packed_prefix(&buf, word.len()))
 }
 
-/// The stop words (packed) by first byte and length: a lookup compares the word with the few
-/// stop words of its bucket, without hashing.
-static STOP_BUCKETS: LazyLock<Vec<Vec<u128>>> = LazyLock::new(|| {
-    let mut buckets: Vec<Vec<u128>> = vec![Vec::new(); 256 * 17];
+/// The first `len` (at most 16) bytes of `buf` as two little-endian integers, the bytes past
+/// `len` masked to zero: two fixed-size loads, no loop over the bytes.
+fn packed_prefix(buf: &[u8; 16], len: usize) -> (u64, u64) {
+    let mut lo_bytes = [0u8; 8];
+    let mut hi_bytes = [0u8; 8];
+    lo_bytes.copy_from_slice(&buf[..8]);
+    hi_bytes.copy_from_slice(&buf[8..]);
+    let mask = |n: usize| -> u64 {
+        if n >= 8 {
+            u64::MAX
+        } else {
+            (1u64 << (8 * n)) - 1
+        }
+    };
+    (
+        u64::from_le_bytes(lo_bytes) & mask(len),
+        u64::from_le_bytes(hi_bytes) & mask(len.saturating_sub(8)),
+    )
+}
+
+/// The stop words (packed) by first byte and length (up to 16 bytes): a lookup compares the
+/// word with the few stop words of its bucket, without hashing.
+static STOP_BUCKETS: LazyLock<Vec<Vec<(u64, u64)>>> = LazyLock::new(|| {
+    let mut buckets: Vec<Vec<(u64, u64)>> = vec![Vec::new(); 256 * 17];
     for w in STOP_WORDS.iter() {
         if let (Some(b), Some(packed)) = (w.first(), pack16(w)) {
             buckets[usize::from(*b) * 17 + w.len()].push(packed);
@@ -1200,6 +1221,31 @@ static STOP_BUCKETS: LazyLock<Vec<Vec<u128>>> = LazyLock::new(|| {
     buckets
 });
 
+/// Whether the lowercased word in the first `len` bytes of `buf` (a word buffer) is a stop
+/// word; the buffer's first 16 bytes are read at once, whatever `len`.
+pub fn is_stop_word_in(buf: &[u8], len: usize) -> bool {
+    let Some(word) = buf.get(..len) else {
+        return false;
+    };
+    let Some(b) = word.first() else {
+        return false;
+    };
+    if len > 16 {
+        // Longer stop words (some Cyrillic ones) are looked up in the set.
+        return STOP_WORDS.contains(word);
+    }
+    match STOP_BUCKETS.get(usize::from(*b) * 17 + len) {
+        Some(bucket) if !bucket.is_empty() => {
+            let packed = match buf.get(..16).and_then(|h| <&[u8; 16]>::try_from(h).ok()) {
+                Some(head) => Some(packed_prefix(head, len)),
+                None => pack16(word),
+            };
+            packed.is_some_and(|p| bucket.contains(&p))
+        }
+        _ => false,
+    }
+}
+
 /// Whether a lowercased word is a function word of one of the covered languages.
 #[cfg(test)]
 pub fn is_stop_word(lower_word: &str) -> bool {
@@ -1207,6 +1253,7 @@ pub fn is_stop_word(lower_word: &str) -> bool {
 }
 
 /// [`is_stop_word`] on the UTF-8 bytes of a lowercased word.
+#[cfg(test)]
 pub fn is_stop_word_bytes(word: &[u8]) -> bool {
     let Some(b) = word.first() else {
         return false;
@@ -1302,6 +1349,18 @@ mod tests {
             heading_key_of_lower("don’t miss:", false),
             heading_key("Don’t miss:")
         );
+    }
+
+    #[test]
+    fn stop_words_from_a_reused_buffer() {
+        let mut buf = [b'x'; 24];
+        buf[..3].copy_from_slice(b"the");
+        assert!(is_stop_word_in(&buf, 3));
+        assert!(!is_stop_word_in(&buf, 4));
+        let w = "который".as_bytes();
+        buf[..w.len()].copy_from_slice(w);
+        assert!(is_stop_word_in(&buf, w.len()));
+        assert!(!is_stop_word_in(&buf, 0));
     }
 
     #[test]
