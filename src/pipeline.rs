@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::mpsc::{sync_channel, Receiver, TryRecvError};
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
@@ -375,7 +375,27 @@ pub fn execute(steps: Vec<Step>, settings: RunSettings) -> Result<RunReport> {
     let mut batch_bytes = 0usize;
     let log = &settings.log;
 
-    for msg in rx {
+    // When the reader falls behind, a batch that can keep the workers busy goes at once, so
+    // reading overlaps processing even on inputs smaller than one batch; stages whose output
+    // depends on batch boundaries keep batches cut by count.
+    let adaptive = !flow.stages().any(|s| s.fixed_batches());
+    let min_batch = (flow.threads * 4).min(batch_size);
+    loop {
+        let msg = match rx.try_recv() {
+            Ok(m) => m,
+            Err(TryRecvError::Disconnected) => break,
+            Err(TryRecvError::Empty) => {
+                if adaptive && batch.len() >= min_batch {
+                    flow.process(std::mem::take(&mut batch), &mut report, &mut out, log)?;
+                    batch_bytes = 0;
+                    continue;
+                }
+                match rx.recv() {
+                    Ok(m) => m,
+                    Err(_) => break,
+                }
+            }
+        };
         match msg {
             Msg::Total { files, bytes } => {
                 report.inputs.files = files;

@@ -127,6 +127,13 @@ pub trait Stage: Send + Sync {
         Ok(())
     }
 
+    /// Whether this stage's output depends on where batches start and end. The runner then
+    /// cuts batches by count alone; otherwise it may hand over a smaller batch when the reader
+    /// falls behind, so reading and processing overlap.
+    fn fixed_batches(&self) -> bool {
+        false
+    }
+
     /// Saves what a later run needs to go on from here, mid-run: an incremental run calls it at
     /// each commit point (after the documents so far are written), possibly many times. The
     /// default calls [`Stage::finish`], which is right for a stage whose `finish` only saves

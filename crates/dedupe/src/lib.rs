@@ -926,6 +926,11 @@ impl Stage for Dedupe {
     fn finish(&self) -> Result<(), Error> {
         self.save()
     }
+
+    /// `keep = "longest"` picks the longest copy within a batch.
+    fn fixed_batches(&self) -> bool {
+        self.cfg.keep == Keep::Longest
+    }
 }
 
 /// For `keep = "longest"`: in each cluster that started in this batch, the member with the
