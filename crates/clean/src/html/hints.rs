@@ -71,54 +71,55 @@ const NEG_SUBSTR: &[&str] = &[
 
 /// Words that mark furniture only as whole words. Responsive visibility classes (`hidden-xs`)
 /// are left out: they hide nothing on a desktop page.
-fn is_neg_word(w: &str) -> bool {
+fn is_neg_word(w: &[u8]) -> bool {
     matches!(
         w,
-        "ad" | "ads"
-            | "adv"
-            | "nav"
-            | "menu"
-            | "bio"
-            | "tags"
-            | "meta"
-            | "header"
-            | "author"
-            | "share"
-            | "print"
-            | "credit"
-            | "credits"
-            | "aside"
-            | "topics"
-            | "keywords"
-            | "date"
-            | "time"
-            | "follow"
-            | "login"
-            | "contact"
-            | "legal"
-            | "extra"
-            | "sronly"
-            | "visuallyhidden"
-            | "screenreadertext"
-            | "invisible"
-            | "email"
-            | "rss"
-            | "tools"
-            | "utility"
-            | "dfp"
-            | "gpt"
-            | "outstream"
-            | "overlay"
-            | "partner"
-            | "partners"
-            | "promoted"
-            | "teaser"
-            | "teasers"
-            | "more"
-            | "next"
-            | "prev"
-            | "previous"
-            | "also"
+        b"ad"
+            | b"ads"
+            | b"adv"
+            | b"nav"
+            | b"menu"
+            | b"bio"
+            | b"tags"
+            | b"meta"
+            | b"header"
+            | b"author"
+            | b"share"
+            | b"print"
+            | b"credit"
+            | b"credits"
+            | b"aside"
+            | b"topics"
+            | b"keywords"
+            | b"date"
+            | b"time"
+            | b"follow"
+            | b"login"
+            | b"contact"
+            | b"legal"
+            | b"extra"
+            | b"sronly"
+            | b"visuallyhidden"
+            | b"screenreadertext"
+            | b"invisible"
+            | b"email"
+            | b"rss"
+            | b"tools"
+            | b"utility"
+            | b"dfp"
+            | b"gpt"
+            | b"outstream"
+            | b"overlay"
+            | b"partner"
+            | b"partners"
+            | b"promoted"
+            | b"teaser"
+            | b"teasers"
+            | b"more"
+            | b"next"
+            | b"prev"
+            | b"previous"
+            | b"also"
     )
 }
 
@@ -137,37 +138,37 @@ const ROLE_NEG: &[&str] = &[
     "tablist",
 ];
 
-/// Calls `f` on each lowercase word of an attribute value, split on non-alphanumerics and
-/// camelCase humps; each space-separated part with several words also gives the joined word
-/// (`sr-only` gives `sr`, `only`, `sronly`). Stops early when `f` returns true.
-fn any_word(value: &str, f: &mut impl FnMut(&str) -> bool) -> bool {
+/// Calls `f(word, false)` on each lowercase word of an attribute value, split on
+/// non-alphanumerics and camelCase humps, and `f(joined, true)` on each space-separated part
+/// with its words joined (`sr-only` gives `sr`, `only`, then `sronly`). Stops early when `f`
+/// returns true.
+fn any_word(value: &str, f: &mut impl FnMut(&[u8], bool) -> bool) -> bool {
     let mut cur = [0u8; 48];
     let mut joined = [0u8; 48];
     for part in value.split_ascii_whitespace() {
-        let (mut n, mut j, mut words) = (0usize, 0usize, 0usize);
+        let (mut n, mut j) = (0usize, 0usize);
         let mut prev_lower = false;
         for c in part.bytes() {
             if c.is_ascii_alphanumeric() {
                 if c.is_ascii_uppercase() && prev_lower && n > 0 {
-                    words += 1;
-                    if f(std::str::from_utf8(&cur[..n]).unwrap_or("")) {
+                    if f(&cur[..n], false) {
                         return true;
                     }
                     n = 0;
                 }
                 prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+                let lower = c.to_ascii_lowercase();
                 if n < cur.len() {
-                    cur[n] = c.to_ascii_lowercase();
+                    cur[n] = lower;
                     n += 1;
                 }
                 if j < joined.len() {
-                    joined[j] = c.to_ascii_lowercase();
+                    joined[j] = lower;
                     j += 1;
                 }
             } else {
                 if n > 0 {
-                    words += 1;
-                    if f(std::str::from_utf8(&cur[..n]).unwrap_or("")) {
+                    if f(&cur[..n], false) {
                         return true;
                     }
                     n = 0;
@@ -175,13 +176,11 @@ fn any_word(value: &str, f: &mut impl FnMut(&str) -> bool) -> bool {
                 prev_lower = false;
             }
         }
-        if n > 0 {
-            words += 1;
-            if f(std::str::from_utf8(&cur[..n]).unwrap_or("")) {
-                return true;
-            }
+        // A part of one word is its own joined form: `f` sees it once, as joined.
+        if n > 0 && n < j && f(&cur[..n], false) {
+            return true;
         }
-        if words > 1 && f(std::str::from_utf8(&joined[..j]).unwrap_or("")) {
+        if j > 0 && f(&joined[..j], true) {
             return true;
         }
     }
@@ -203,12 +202,17 @@ fn contains_neg_substr(w: &[u8]) -> bool {
     let table = &*BY_FIRST;
     (0..w.len()).any(|i| {
         let rest = &w[i..];
-        table[w[i] as usize].iter().any(|p| rest.starts_with(p))
+        table[w[i] as usize]
+            .iter()
+            .any(|p| p.len() <= rest.len() && p[1] == rest[1] && rest.starts_with(p))
     })
 }
 
-fn is_boilerplate_word(w: &str) -> bool {
-    is_neg_word(w) || (w.len() >= 5 && contains_neg_substr(w.as_bytes()))
+/// A word of an attribute value is furniture as a whole word ([`is_neg_word`]); a joined part
+/// also when it contains a [`NEG_SUBSTR`] word. Every word lies inside its joined part, so
+/// scanning the joined part alone finds every substring a word would.
+fn is_boilerplate_word(w: &[u8], joined: bool) -> bool {
+    is_neg_word(w) || (joined && w.len() >= 5 && contains_neg_substr(w))
 }
 
 /// Whole class tokens that hide an element in the common CSS frameworks (but not responsive
@@ -223,7 +227,50 @@ fn is_hiding_token(t: &str) -> bool {
 /// Whether an attribute value (class, id, aria-label) marks page furniture.
 pub(crate) fn value_is_boilerplate(value: &str) -> bool {
     value.split_ascii_whitespace().any(is_hiding_token)
-        || any_word(value, &mut |w| is_boilerplate_word(w))
+        || any_word(value, &mut |w, joined| is_boilerplate_word(w, joined))
+}
+
+/// Remembers the verdict on the class values of one page: cards, list items and menu entries
+/// repeat the same long class lists, and about half of a page's class values are repeats.
+#[derive(Default)]
+pub(crate) struct ClassCache<'a> {
+    seen: std::collections::HashMap<&'a str, bool, std::hash::BuildHasherDefault<FxHasher>>,
+}
+
+impl<'a> ClassCache<'a> {
+    pub(crate) fn is_boilerplate(&mut self, value: &'a str) -> bool {
+        if value.len() < 8 {
+            return value_is_boilerplate(value);
+        }
+        *self
+            .seen
+            .entry(value)
+            .or_insert_with(|| value_is_boilerplate(value))
+    }
+}
+
+/// The multiply-rotate hash of rustc (`FxHasher`, Firefox's): a few instructions per word,
+/// enough for short keys from one page (no untrusted-collision concern worth SipHash here:
+/// a page can only slow its own extraction, which the time budget bounds).
+#[derive(Default)]
+pub(crate) struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// The attributes the classification reads.
@@ -237,7 +284,7 @@ pub(crate) struct Attrs<'a> {
 }
 
 /// Classifies one element from its tag and attributes.
-pub(crate) fn classify(tag: Tag, a: &Attrs) -> Hint {
+pub(crate) fn classify<'a>(tag: Tag, a: &Attrs<'a>, cache: &mut ClassCache<'a>) -> Hint {
     if a.itemprop.contains("articleBody") || a.itemprop.contains("articlebody") {
         return Hint::Content;
     }
@@ -254,7 +301,7 @@ pub(crate) fn classify(tag: Tag, a: &Attrs) -> Hint {
     // content can rule them out.
     let wrapper = matches!(tag, Tag::Html | Tag::Body | Tag::Article | Tag::Main);
     if !wrapper
-        && (value_is_boilerplate(a.class)
+        && (cache.is_boilerplate(a.class)
             || value_is_boilerplate(a.id)
             || value_is_boilerplate(a.aria_label))
     {
@@ -299,8 +346,8 @@ mod tests {
 
     fn ws(s: &str) -> Vec<String> {
         let mut v = Vec::new();
-        any_word(s, &mut |w| {
-            v.push(w.to_string());
+        any_word(s, &mut |w, _| {
+            v.push(String::from_utf8_lossy(w).into_owned());
             false
         });
         v
@@ -321,5 +368,14 @@ mod tests {
         assert!(value_is_boilerplate("box hidden"));
         assert!(value_is_boilerplate("post-signature"));
         assert!(!value_is_boilerplate("hidden-xs col-md-8"));
+        assert!(value_is_boilerplate("mainNavigation"));
+        assert!(value_is_boilerplate("foo-ter"));
+        assert!(!value_is_boilerplate("gdpr"));
+        assert!(value_is_boilerplate("gdpr-box"));
+        let mut cache = ClassCache::default();
+        for _ in 0..2 {
+            assert!(cache.is_boilerplate("card related-stories__item"));
+            assert!(!cache.is_boilerplate("card article-body__text"));
+        }
     }
 }

@@ -110,10 +110,7 @@ fn is_dropped_void(name: &[u8]) -> bool {
 }
 
 fn find(b: &[u8], from: usize, c: u8) -> Option<usize> {
-    b.get(from..)?
-        .iter()
-        .position(|&x| x == c)
-        .map(|p| p + from)
+    memchr::memchr(c, b.get(from..)?).map(|p| p + from)
 }
 
 fn find_seq(b: &[u8], from: usize, seq: &[u8]) -> Option<usize> {
@@ -373,6 +370,7 @@ pub(crate) fn strip<S: Sink>(
     let b = page.as_bytes();
     let n = b.len();
     let mut tags = 0u32;
+    let mut class_cache = hints::ClassCache::default();
     let mut head = HeadInfo::default();
     // Running estimate of the nesting depth (start tags minus end tags, void elements aside);
     // tags are dropped only while it is past the pathological threshold.
@@ -534,6 +532,7 @@ pub(crate) fn strip<S: Sink>(
                 role: get(b"role").unwrap_or(""),
                 itemprop: get(b"itemprop").unwrap_or(""),
             },
+            &mut class_cache,
         );
         out.start(name, hint, is_void(name));
     }

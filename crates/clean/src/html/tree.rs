@@ -122,6 +122,18 @@ pub(crate) struct Tree {
     pub text: String,
 }
 
+/// Bytes that may start whitespace: 1 for ASCII whitespace, 2 for the lead byte of U+00A0.
+static SPACE_START: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b' ' as usize] = 1;
+    t[b'\t' as usize] = 1;
+    t[b'\n' as usize] = 1;
+    t[b'\r' as usize] = 1;
+    t[0x0C] = 1;
+    t[0xC2] = 2;
+    t
+};
+
 /// Appends `s` to `buf` with runs of whitespace (ASCII and no-break space) collapsed to one
 /// space.
 pub(crate) fn push_collapsed(buf: &mut String, s: &str) {
@@ -130,18 +142,19 @@ pub(crate) fn push_collapsed(buf: &mut String, s: &str) {
     let bytes = s.as_bytes();
     let mut i = 0usize;
     while i < bytes.len() {
-        let b = bytes[i];
-        let ws_len = if b.is_ascii_whitespace() {
-            1
-        } else if b == 0xC2 && bytes.get(i + 1) == Some(&0xA0) {
-            2
-        } else {
-            0
+        let kind = SPACE_START[bytes[i] as usize];
+        let ws_len = match kind {
+            0 => {
+                i += 1;
+                continue;
+            }
+            1 => 1,
+            _ if bytes.get(i + 1) == Some(&0xA0) => 2,
+            _ => {
+                i += 1;
+                continue;
+            }
         };
-        if ws_len == 0 {
-            i += 1;
-            continue;
-        }
         // Flush the non-space run before this whitespace (char boundaries: ASCII or U+00A0).
         if run_start < i {
             buf.push_str(s.get(run_start..i).unwrap_or(""));
