@@ -6,5 +6,6 @@ mod bad_input;
 mod cli;
 mod incremental;
 mod kill;
+mod parquet;
 mod pipeline;
 mod shard;

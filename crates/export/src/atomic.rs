@@ -91,7 +91,13 @@ impl AtomicFile {
     }
 
     fn io_err(&self, e: io::Error) -> Error {
-        Error::io(format!("cannot write {}", self.tmp_path.display()), e)
+        // Standard output and devices are written in place and have no temporary name.
+        let shown = if self.tmp_path.as_os_str().is_empty() {
+            &self.final_path
+        } else {
+            &self.tmp_path
+        };
+        Error::io(format!("cannot write {}", shown.display()), e)
     }
 
     pub fn write_all(&mut self, buf: &[u8]) -> Result<(), Error> {
@@ -155,6 +161,24 @@ impl AtomicFile {
             }
         }
         Ok(self.bytes)
+    }
+}
+
+/// Adapts [`AtomicFile`] to `io::Write` for the csv and parquet crates; `None` once committed.
+pub(crate) struct IoWrite(pub(crate) Option<AtomicFile>);
+
+impl Write for IoWrite {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self.0.as_mut() {
+            Some(f) => f
+                .write_all(buf)
+                .map(|_| buf.len())
+                .map_err(|e| io::Error::other(e.to_string())),
+            None => Err(io::Error::other("file already committed")),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 

@@ -3,14 +3,15 @@ use std::path::Path;
 use pith_core::{Document, Error, ErrorKind};
 use serde::Deserialize;
 
-use crate::{AtomicFile, Sink, SinkSummary};
+use crate::atomic::IoWrite;
+use crate::{AtomicFile, Rows, Sink, SinkSummary};
 
 /// CSV options (`[stage.csv]` under a CSV export).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct CsvOptions {
     /// One row per `document` (default), per `sentence` or per `chunk`.
-    pub rows: CsvRows,
+    pub rows: Rows,
     /// Prefix cells that a spreadsheet would run as a formula (`= + - @`, tab, CR) with `'`.
     pub neutralize_formulas: bool,
 }
@@ -18,19 +19,10 @@ pub struct CsvOptions {
 impl Default for CsvOptions {
     fn default() -> Self {
         CsvOptions {
-            rows: CsvRows::Document,
+            rows: Rows::Document,
             neutralize_formulas: true,
         }
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum CsvRows {
-    #[default]
-    Document,
-    Sentence,
-    Chunk,
 }
 
 /// Makes a cell safe to open in a spreadsheet (OWASP "CSV injection"): a cell that starts with
@@ -44,29 +36,11 @@ pub fn neutralize_formula(cell: &str) -> std::borrow::Cow<'_, str> {
 }
 
 pub(crate) struct CsvSink {
-    writer: csv::Writer<AtomicFileWrite>,
+    writer: csv::Writer<IoWrite>,
     path: String,
     opts: CsvOptions,
     documents: u64,
     rows: u64,
-}
-
-/// Adapts [`AtomicFile`] to `io::Write` for the csv crate.
-struct AtomicFileWrite(Option<AtomicFile>);
-
-impl std::io::Write for AtomicFileWrite {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        match self.0.as_mut() {
-            Some(f) => f
-                .write_all(buf)
-                .map(|_| buf.len())
-                .map_err(|e| std::io::Error::other(e.to_string())),
-            None => Err(std::io::Error::other("file already committed")),
-        }
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 fn csv_err(path: &str, e: csv::Error) -> Error {
@@ -78,11 +52,11 @@ impl CsvSink {
         let file = AtomicFile::create(path)?;
         let mut writer = csv::WriterBuilder::new()
             .buffer_capacity(256 << 10)
-            .from_writer(AtomicFileWrite(Some(file)));
+            .from_writer(IoWrite(Some(file)));
         let header: &[&str] = match opts.rows {
-            CsvRows::Document => &["id", "url", "title", "lang", "text"],
-            CsvRows::Sentence => &["id", "sentence", "start", "end", "text"],
-            CsvRows::Chunk => &["id", "chunk", "start", "end", "text"],
+            Rows::Document => &["id", "url", "title", "lang", "text"],
+            Rows::Sentence => &["id", "sentence", "start", "end", "text"],
+            Rows::Chunk => &["id", "chunk", "start", "end", "text"],
         };
         let display = path.display().to_string();
         writer
@@ -120,19 +94,19 @@ impl Sink for CsvSink {
     fn write(&mut self, doc: &Document) -> Result<(), Error> {
         let id = doc.id.as_str();
         match self.opts.rows {
-            CsvRows::Document => {
+            Rows::Document => {
                 let url = doc.url.as_deref().unwrap_or("");
                 let title = doc.title.as_deref().unwrap_or("");
                 let lang = doc.lang.as_deref().unwrap_or("");
                 self.row(&[id, url, title, lang, &doc.text])?;
             }
-            CsvRows::Sentence => {
+            Rows::Sentence => {
                 for (i, s) in doc.sentences.iter().flatten().enumerate() {
                     let (i, start, end) = (i.to_string(), s.start.to_string(), s.end.to_string());
                     self.row(&[id, &i, &start, &end, &s.text])?;
                 }
             }
-            CsvRows::Chunk => {
+            Rows::Chunk => {
                 for c in doc.chunks.iter().flatten() {
                     let (i, start, end) =
                         (c.index.to_string(), c.start.to_string(), c.end.to_string());
