@@ -247,7 +247,7 @@ fn run(
             // (unless the story goes on right after it, see below).
             let promo = matches!(r, "promo_sentence" | "callout")
                 && l.words <= PROMO_HEADING_WORDS
-                && lexicon::has_promo_prompt(&l.key);
+                && l.cues.promo_prompt;
             why[i] = if promo {
                 Why::Heading(Furniture::Promo)
             } else {
@@ -837,7 +837,7 @@ fn line_rule(lines: &[Line<'_>], i: usize) -> Option<&'static str> {
 /// A sentence that sells the site rather than tells the story: newsletter, app and follow
 /// prompts, author contact lines.
 fn is_promo_sentence(l: &Line<'_>) -> bool {
-    lexicon::has_promo_prompt(&l.key) || (l.lower.starts_with("email ") && l.lower.contains('@'))
+    l.cues.promo_prompt || (l.lower.starts_with("email ") && l.lower.contains('@'))
 }
 
 /// An image caption or gallery counter: "Image 2 of 5", "... (AP)", "(Image credit: X)".
@@ -982,7 +982,8 @@ struct Prepared<'a> {
 
 /// Measures the lines of a dump, finds the title and scores every line.
 fn prepare<'a>(dump: &'a str, model: &LineModel) -> Option<Prepared<'a>> {
-    let mut lines: Vec<Line<'a>> = Vec::new();
+    let mut lines: Vec<Line<'a>> =
+        Vec::with_capacity(memchr::memchr_iter(b'\n', dump.as_bytes()).count() + 1);
     let mut blank_pending = false;
     for (no, raw) in dump.lines().enumerate() {
         let t = raw.trim();

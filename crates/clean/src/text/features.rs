@@ -62,6 +62,8 @@ pub struct Cues {
     pub url: bool,
     pub store_badge: bool,
     pub callout: bool,
+    /// Holds a newsletter, app or follow prompt ("subscribe to our ...").
+    pub promo_prompt: bool,
     pub separators: usize,
 }
 
@@ -579,12 +581,16 @@ fn cues(
     markup_chars: bool,
 ) -> Cues {
     let short = words <= 12;
+    // One scan for the furniture phrases and the promotion prompts (`key` is empty past 30
+    // words).
+    let phrase_tags = lexicon::phrase_tags(key);
     let mut c = Cues {
         separators,
+        promo_prompt: phrase_tags & lexicon::PROMO_TAG != 0,
         ..Cues::default()
     };
     if short {
-        c.furniture_phrase = lexicon::has_furniture_phrase(key, text);
+        c.furniture_phrase = text.contains('©') || phrase_tags & lexicon::FURNITURE_TAG != 0;
         c.ui_word = lexicon::is_ui_word(key);
         c.store_badge = (lower.contains("store") || lower.contains("play"))
             && [

@@ -39,10 +39,10 @@ pub type FastSet<T> = HashSet<T, BuildHasherDefault<Fnv>>;
 /// A map with the [`Fnv`] hasher.
 pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
-/// Phrases as word runs, with the set of their first words so that most positions of a line
-/// are rejected with one lookup.
+/// Phrases as word runs, each with a tag bit (the list it came from), and the set of their
+/// first words so that most positions of a line are rejected with one lookup.
 pub struct PhraseSet {
-    phrases: FastSet<String>,
+    phrases: FastMap<String, u8>,
     first_words: FastSet<String>,
     /// For each first byte of a first word, a bit per word length (below 64 bytes).
     first_filter: Vec<u64>,
@@ -50,18 +50,22 @@ pub struct PhraseSet {
 }
 
 impl PhraseSet {
-    fn new(list: &[&str]) -> PhraseSet {
-        let phrases: FastSet<String> = list
-            .iter()
-            .map(|p| heading_key(p))
-            .filter(|k| !k.is_empty())
-            .collect();
+    fn new(lists: &[(&[&str], u8)]) -> PhraseSet {
+        let mut phrases: FastMap<String, u8> = FastMap::default();
+        for (list, tag) in lists {
+            for p in *list {
+                let k = heading_key(p);
+                if !k.is_empty() {
+                    *phrases.entry(k).or_insert(0) |= tag;
+                }
+            }
+        }
         let first_words: FastSet<String> = phrases
-            .iter()
+            .keys()
             .filter_map(|p| p.split(' ').next().map(str::to_string))
             .collect();
         let max_words = phrases
-            .iter()
+            .keys()
             .map(|p| p.split(' ').count())
             .max()
             .unwrap_or(1);
@@ -79,9 +83,11 @@ impl PhraseSet {
         }
     }
 
-    /// Whether some run of consecutive words of `key` (a [`heading_key`]) is a phrase.
-    pub fn hit(&self, key: &str) -> bool {
+    /// The tags of the phrases that occur as runs of consecutive words of `key` (a
+    /// [`heading_key`]), ORed; the scan stops once all the bits of `want` are found.
+    pub fn tags(&self, key: &str, want: u8) -> u8 {
         let bytes = key.as_bytes();
+        let mut found = 0u8;
         let mut start = 0;
         while start < bytes.len() {
             let mut first_end = start;
@@ -100,11 +106,11 @@ impl PhraseSet {
             {
                 let mut end = first_end;
                 for _ in 0..self.max_words {
-                    if key
-                        .get(start..end)
-                        .is_some_and(|g| self.phrases.contains(g))
-                    {
-                        return true;
+                    if let Some(t) = key.get(start..end).and_then(|g| self.phrases.get(g)) {
+                        found |= t;
+                        if found & want == want {
+                            return found;
+                        }
                     }
                     if end >= bytes.len() {
                         break;
@@ -117,7 +123,7 @@ impl PhraseSet {
             }
             start = first_end + 1;
         }
-        false
+        found
     }
 }
 
@@ -728,23 +734,33 @@ pub fn heading_key(line: &str) -> String {
 }
 
 /// [`heading_key`] of a line from its lowercased text (`ascii`: the text is all ASCII, so a
-/// byte loop does).
+/// byte loop does; its letters are lowercase already).
 pub fn heading_key_of_lower(lower: &str, ascii: bool) -> String {
     if !ascii {
         return heading_key(lower);
     }
     let mut key: Vec<u8> = Vec::with_capacity(lower.len());
     let mut pending_space = false;
-    for b in lower.bytes() {
+    let bytes = lower.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
         if b.is_ascii_alphabetic() {
             if pending_space && !key.is_empty() {
                 key.push(b' ');
             }
             pending_space = false;
-            key.push(b.to_ascii_lowercase());
+            // A run of letters at once (`lower` is lowercased already).
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+                i += 1;
+            }
+            key.extend_from_slice(&bytes[start..i]);
+            continue;
         } else if !b.is_ascii_digit() {
             pending_space = true;
         }
+        i += 1;
     }
     // Only ASCII letters and spaces were pushed.
     String::from_utf8(key).unwrap_or_default()
@@ -905,16 +921,34 @@ pub const FURNITURE_PHRASES: &[&str] = &[
     "zaloguj",
 ];
 
-static PHRASE_KEYS: LazyLock<PhraseSet> = LazyLock::new(|| PhraseSet::new(FURNITURE_PHRASES));
+/// Tag of [`FURNITURE_PHRASES`] in [`PHRASES`].
+pub const FURNITURE_TAG: u8 = 1;
+/// Tag of [`PROMO_PROMPTS`] in [`PHRASES`].
+pub const PROMO_TAG: u8 = 2;
+
+/// Furniture phrases and promotion prompts in one set, so one scan of a line finds both.
+static PHRASES: LazyLock<PhraseSet> = LazyLock::new(|| {
+    PhraseSet::new(&[
+        (FURNITURE_PHRASES, FURNITURE_TAG),
+        (PROMO_PROMPTS, PROMO_TAG),
+    ])
+});
+
+/// Which phrase lists ([`FURNITURE_TAG`], [`PROMO_TAG`]) have a phrase in the line whose
+/// [`heading_key`] is `key`.
+pub fn phrase_tags(key: &str) -> u8 {
+    PHRASES.tags(key, FURNITURE_TAG | PROMO_TAG)
+}
 
 /// Whether a line holds a furniture phrase; `key` is its [`heading_key`].
+#[cfg(test)]
 pub fn has_furniture_phrase(key: &str, text: &str) -> bool {
-    text.contains('©') || PHRASE_KEYS.hit(key)
+    text.contains('©') || phrase_tags(key) & FURNITURE_TAG != 0
 }
 
 /// Sentences that sell the site rather than tell the story (newsletter, app and follow
 /// prompts), matched as word runs.
-const PROMO_PROMPTS: &[&str] = &[
+pub const PROMO_PROMPTS: &[&str] = &[
     "subscribe to our",
     "subscribe to the",
     "sign up for our",
@@ -937,11 +971,10 @@ const PROMO_PROMPTS: &[&str] = &[
     "подпишитесь на",
 ];
 
-static PROMO_KEYS: LazyLock<PhraseSet> = LazyLock::new(|| PhraseSet::new(PROMO_PROMPTS));
-
 /// Whether a line holds a promotion prompt; `key` is its [`heading_key`].
+#[cfg(test)]
 pub fn has_promo_prompt(key: &str) -> bool {
-    PROMO_KEYS.hit(key)
+    phrase_tags(key) & PROMO_TAG != 0
 }
 
 /// Short interface words that are furniture when they stand alone on a line (share bars,
