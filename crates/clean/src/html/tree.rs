@@ -122,43 +122,50 @@ pub(crate) struct Tree {
     pub text: String,
 }
 
-/// Bytes that may start whitespace: 1 for ASCII whitespace, 2 for the lead byte of U+00A0.
+/// What a byte may start: 0 text, 1 a plain space, 2 other ASCII whitespace, 3 the lead byte
+/// of U+00A0 (or of another character).
 static SPACE_START: [u8; 256] = {
     let mut t = [0u8; 256];
     t[b' ' as usize] = 1;
-    t[b'\t' as usize] = 1;
-    t[b'\n' as usize] = 1;
-    t[b'\r' as usize] = 1;
-    t[0x0C] = 1;
-    t[0xC2] = 2;
+    t[b'\t' as usize] = 2;
+    t[b'\n' as usize] = 2;
+    t[b'\r' as usize] = 2;
+    t[0x0C] = 2;
+    t[0xC2] = 3;
     t
 };
 
 /// Appends `s` to `buf` with runs of whitespace (ASCII and no-break space) collapsed to one
-/// space.
+/// space. Text is copied in runs that end only where it must change (a line break, a second
+/// space, a no-break space), so ordinary prose is one copy.
 pub(crate) fn push_collapsed(buf: &mut String, s: &str) {
     let mut space = buf.ends_with(' ');
     let mut run_start = 0usize;
     let bytes = s.as_bytes();
     let mut i = 0usize;
     while i < bytes.len() {
-        let kind = SPACE_START[bytes[i] as usize];
-        let ws_len = match kind {
+        let ws_len = match SPACE_START[bytes[i] as usize] {
             0 => {
+                space = false;
                 i += 1;
                 continue;
             }
-            1 => 1,
+            1 if !space => {
+                space = true;
+                i += 1;
+                continue;
+            }
+            1 | 2 => 1,
             _ if bytes.get(i + 1) == Some(&0xA0) => 2,
             _ => {
+                space = false;
                 i += 1;
                 continue;
             }
         };
-        // Flush the non-space run before this whitespace (char boundaries: ASCII or U+00A0).
+        // Flush the run before this whitespace (char boundaries: ASCII or U+00A0).
         if run_start < i {
             buf.push_str(s.get(run_start..i).unwrap_or(""));
-            space = false;
         }
         if !space {
             buf.push(' ');
@@ -265,5 +272,21 @@ impl Tree {
     pub(crate) fn text_of(&self, i: usize) -> &str {
         let (a, b) = self.nodes[i].text;
         self.text.get(a as usize..b as usize).unwrap_or("")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_collapsed;
+
+    #[test]
+    fn whitespace_collapses_across_calls() {
+        let mut buf = String::new();
+        push_collapsed(&mut buf, "  a  b\t\n c\u{a0}\u{a0}d é ");
+        assert_eq!(buf, " a b c d é ");
+        push_collapsed(&mut buf, " \r\ne\u{a0}");
+        assert_eq!(buf, " a b c d é e ");
+        push_collapsed(&mut buf, "Â£ plain text, one run.");
+        assert_eq!(buf, " a b c d é e Â£ plain text, one run.");
     }
 }
