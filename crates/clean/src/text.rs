@@ -419,6 +419,21 @@ fn run(
                 }
                 k += 1;
             }
+            // Items announced by the colon ("Tour dates:") need no marker: the lines that
+            // follow, until a line a rule dropped or a one-word line.
+            if last == e && lines[e].ends_colon {
+                let mut k = e + 1;
+                while k < n
+                    && why[k] == Why::Undecided
+                    && lines[k].words >= 2
+                    && lines[k].units <= COLON_ITEM_MAX_UNITS
+                {
+                    k += 1;
+                }
+                if k >= e + 1 + COLON_LIST_MIN_ITEMS {
+                    last = k - 1;
+                }
+            }
             block = Some((s, last));
         }
     }
@@ -502,6 +517,10 @@ fn run(
     )
 }
 
+/// A list after a line that ends with a colon: at least this many items ...
+const COLON_LIST_MIN_ITEMS: usize = 2;
+/// ... each of at most this many word units.
+const COLON_ITEM_MAX_UNITS: f32 = 40.0;
 /// Word units a list under the title must hold to be taken as the article.
 const LIST_MIN_UNITS: f32 = 40.0;
 /// ... and how many times the content mass of the scored block.
@@ -1346,6 +1365,27 @@ mod tests {
         );
         assert!(
             !out.text.contains("information on this website"),
+            "{}",
+            out.text
+        );
+    }
+
+    #[test]
+    fn items_announced_by_a_colon_stay_with_the_story() {
+        let mut parts = vec!["Harbour festival returns"];
+        parts.extend_from_slice(STORY);
+        parts.extend_from_slice(&[
+            "The festival will visit these towns next summer:",
+            "June 9 -- Old Quay, Harbourside",
+            "June 12 -- Market Square, Bayview",
+            "June 15 -- Lighthouse Green, Cliffside",
+            "FACEBOOK",
+            "Subscribe",
+        ]);
+        let out = cleaned(&parts);
+        assert!(out.text.contains("June 9 -- Old Quay"), "{}", out.text);
+        assert!(
+            out.text.ends_with("June 15 -- Lighthouse Green, Cliffside"),
             "{}",
             out.text
         );
