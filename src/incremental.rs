@@ -109,9 +109,11 @@ pub fn layout(cfg: &PipelineConfig) -> Result<Layout> {
         );
     }
     let name = export.path.to_string_lossy().to_ascii_lowercase();
-    if [".jsonl", ".csv", ".gz", ".zst", ".json", ".ndjson"]
-        .iter()
-        .any(|ext| name.ends_with(ext))
+    if [
+        ".jsonl", ".csv", ".gz", ".zst", ".json", ".ndjson", ".parquet",
+    ]
+    .iter()
+    .any(|ext| name.ends_with(ext))
     {
         bail!(
             "{}:{line}: incremental runs ([state]) write parts into a directory: export path \
@@ -629,6 +631,7 @@ impl Ctx<'_> {
             let ext = match self.lay.export.resolved_format() {
                 ExportFormat::Csv => "csv",
                 ExportFormat::Jsonl => "jsonl.zst",
+                ExportFormat::Parquet => "parquet",
             };
             let names = PartNames {
                 corpus: format!("{stem}.{ext}"),

@@ -172,14 +172,14 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
-    /// Write documents as JSONL or CSV.
+    /// Write documents as JSONL, CSV or Parquet.
     Export {
         #[command(flatten)]
         io: StageIo,
-        /// jsonl or csv.
-        #[arg(long, value_parser = ["jsonl", "csv"])]
+        /// jsonl, csv or parquet (default: from the -o extension, else jsonl).
+        #[arg(long, value_parser = ["jsonl", "csv", "parquet"])]
         format: Option<String>,
-        /// CSV rows: one per document, sentence or chunk.
+        /// CSV and Parquet rows: one per document, sentence or chunk.
         #[arg(long, default_value = "document", value_parser = ["document", "sentence", "chunk"])]
         rows: String,
         /// Leave cells that start with = + - @ as they are.
@@ -516,8 +516,22 @@ fn cmd_export(
         },
         neutralize_formulas: !keep_formulas,
     };
-    let export = StageConfig::Export(export_to(io, format, csv));
-    single_stage("export", export, io, None, true, common, log)
+    let mut export = export_to(io, format, csv);
+    if export.resolved_format() == ExportFormat::Parquet {
+        export.parquet = Some(pith_export::ParquetOptions {
+            rows: export.csv.rows,
+            ..Default::default()
+        });
+    }
+    single_stage(
+        "export",
+        StageConfig::Export(export),
+        io,
+        None,
+        true,
+        common,
+        log,
+    )
 }
 
 fn export_to(io: &StageIo, format: Option<ExportFormat>, csv: CsvOptions) -> ExportConfig {
@@ -527,6 +541,7 @@ fn export_to(io: &StageIo, format: Option<ExportFormat>, csv: CsvOptions) -> Exp
         format,
         meta: true,
         csv,
+        parquet: None,
     }
 }
 
