@@ -201,6 +201,36 @@ fn is_stop_word(w: &str) -> bool {
     )
 }
 
+/// Non-whitespace characters and sentence punctuation marks of a text, and for ASCII text
+/// (counted byte by byte) its words.
+fn count_chars(t: &str) -> (u32, u32, Option<u32>) {
+    let (mut chars, mut punct) = (0u32, 0u32);
+    if t.is_ascii() {
+        let mut words = 0u32;
+        let mut in_word = false;
+        for &b in t.as_bytes() {
+            let space = matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
+            chars += u32::from(!space);
+            words += u32::from(!space && !in_word);
+            in_word = !space;
+            punct += u32::from(matches!(b, b'.' | b',' | b'!' | b'?' | b';' | b':'));
+        }
+        return (chars, punct, Some(words));
+    }
+    for c in t.chars() {
+        if !c.is_whitespace() {
+            chars += 1;
+        }
+        if matches!(
+            c,
+            '.' | ',' | '!' | '?' | ';' | ':' | '。' | '，' | '、' | '！' | '？'
+        ) {
+            punct += 1;
+        }
+    }
+    (chars, punct, None)
+}
+
 struct Builder {
     out: Blocks,
     cur: String,
@@ -219,27 +249,19 @@ impl Builder {
         let start = self.out.text.len() as u32;
         self.out.text.push_str(t);
         let end = self.out.text.len() as u32;
-        let mut chars = 0u32;
-        let mut punct = 0u32;
-        for c in t.chars() {
-            if !c.is_whitespace() {
-                chars += 1;
-            }
-            if matches!(
-                c,
-                '.' | ',' | '!' | '?' | ';' | ':' | '。' | '，' | '、' | '！' | '？'
-            ) {
-                punct += 1;
-            }
-        }
+        let (chars, punct, ascii_words) = count_chars(t);
         let mut words = 0u32;
         let mut stop_words = 0u32;
         // Stop words only matter for text without punctuation (see `classify`).
-        let count_stop = punct == 0;
-        for w in t.split_whitespace() {
-            words += 1;
-            if count_stop && is_stop_word(w.trim_matches(|c: char| !c.is_alphanumeric())) {
-                stop_words += 1;
+        if punct > 0 && ascii_words.is_some() {
+            words = ascii_words.unwrap_or(0);
+        } else {
+            let count_stop = punct == 0;
+            for w in t.split_whitespace() {
+                words += 1;
+                if count_stop && is_stop_word(w.trim_matches(|c: char| !c.is_alphanumeric())) {
+                    stop_words += 1;
+                }
             }
         }
         // Scripts written without spaces (Chinese, Japanese, Thai...): count about one word
@@ -332,7 +354,7 @@ pub(crate) fn blocks(tree: &Tree, deadline: &Deadline) -> Result<Blocks, Extract
                     b.cur_first = i as u32;
                 }
                 if link_depth > 0 {
-                    b.cur_links += t.chars().filter(|c| !c.is_whitespace()).count() as u32;
+                    b.cur_links += count_chars(t).0;
                 }
                 if b.cur.ends_with(' ') && t.starts_with(' ') {
                     b.cur.push_str(t.get(1..).unwrap_or(""));
