@@ -50,6 +50,41 @@ pub fn read_bytes(prefix: &[u8], data: &[u8], format: Option<Format>) {
     }
 }
 
+/// Reads the bytes as a JSONL, WARC and gzipped WARC file split into byte ranges of a size
+/// taken from the first byte (the way a sharded run reads a large file), draining every range.
+pub fn read_ranges(data: &[u8]) {
+    let Some((&size, data)) = data.split_first() else {
+        return;
+    };
+    let split = u64::from(size % 64) + 1;
+    for (name, format) in [
+        ("input.jsonl", Format::Jsonl),
+        ("input.warc", Format::Warc),
+        ("input.warc.gz", Format::Warc),
+    ] {
+        let dir = scratch().parent().expect("has a parent");
+        let path = dir.join(name);
+        std::fs::write(&path, data).expect("scratch file");
+        let cfg = ReadConfig {
+            format: Some(format),
+            limits: Limits {
+                max_record_bytes: 1 << 20,
+                max_decompressed_bytes: 64 << 20,
+                max_compression_ratio: 200.0,
+            },
+            ..ReadConfig::default()
+        };
+        let file = InputFile::new(path.clone(), dir);
+        for unit in pith_read::plan_units(std::slice::from_ref(&file), &cfg, split) {
+            for item in FileReader::open_unit(&unit, &cfg) {
+                if let Item::Reject(r) = item {
+                    assert!(!r.reason.is_empty(), "a reject without a reason");
+                }
+            }
+        }
+    }
+}
+
 fn serde_json_len(d: &Document) -> usize {
     d.id.len() + d.text.len() + d.html.as_ref().map_or(0, String::len)
 }
