@@ -524,7 +524,7 @@ const COLON_ITEM_MAX_UNITS: f32 = 40.0;
 /// Word units a list under the title must hold to be taken as the article.
 const LIST_MIN_UNITS: f32 = 40.0;
 /// ... and how many times the content mass of the scored block.
-const LIST_OVER_BLOCK: f32 = 2.0;
+const LIST_OVER_BLOCK: f32 = 1.5;
 /// A run of this many one- or two-word lines is a menu: the list ends before it.
 const MENU_RUN: usize = 3;
 /// The list must start within this many lines of the body title.
@@ -554,6 +554,8 @@ fn list_under_title(
         match why[k] {
             Why::Heading(f) if f.opens_section() => break,
             Why::InSection(..) | Why::InlineBox(..) => break,
+            // A share bar or a tag line after a list's worth of items closes the article.
+            Why::Heading(_) if total >= LIST_MIN_UNITS => break,
             // Bylines or times under the items: a list of other stories, not the article (one
             // dateline under the title is the article's own).
             Why::Rule("byline" | "source_and_time" | "date") if first.is_some() => {
