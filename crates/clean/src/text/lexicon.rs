@@ -737,7 +737,31 @@ pub fn heading_key(line: &str) -> String {
 /// byte loop does; its letters are lowercase already).
 pub fn heading_key_of_lower(lower: &str, ascii: bool) -> String {
     if !ascii {
-        return heading_key(lower);
+        // Curly quotes and dashes make most lines non-ASCII: letters are copied as they are
+        // (`lower` is lowercased already), the rest as in `heading_key`.
+        let mut key = String::with_capacity(lower.len());
+        let mut pending_space = false;
+        for c in lower.chars() {
+            let letter = if c.is_ascii() {
+                c.is_ascii_alphabetic()
+            } else {
+                is_alpha(c)
+            };
+            if letter {
+                if pending_space && !key.is_empty() {
+                    key.push(' ');
+                }
+                pending_space = false;
+                key.push(c);
+            } else if c.is_ascii() {
+                if !c.is_ascii_digit() {
+                    pending_space = true;
+                }
+            } else if is_punctuation_block(c) || !c.is_numeric() {
+                pending_space = true;
+            }
+        }
+        return key;
     }
     let mut key: Vec<u8> = Vec::with_capacity(lower.len());
     let mut pending_space = false;
@@ -1378,10 +1402,19 @@ mod tests {
             heading_key_of_lower("top 5 this week!", true),
             "top this week"
         );
-        assert_eq!(
-            heading_key_of_lower("don’t miss:", false),
-            heading_key("Don’t miss:")
-        );
+        for line in [
+            "Don’t miss:",
+            "Ähnliche Artikel — 12 «Читайте также»",
+            "東京タワー 2024年",
+            "Top ５ this week",
+        ] {
+            let lower = line.to_lowercase();
+            assert_eq!(
+                heading_key_of_lower(&lower, false),
+                heading_key(line),
+                "{line}"
+            );
+        }
     }
 
     #[test]
