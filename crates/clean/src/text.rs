@@ -16,7 +16,11 @@
 //! 4. The article is the contiguous run of lines with the largest content mass (a maximum-sum
 //!    segment over line scores weighted by length), taken from sections that no furniture
 //!    heading opened when there is one; everything under a furniture heading goes with it,
-//!    other stories' bodies included.
+//!    other stories' bodies included. A list the story ends on (marked items, or items
+//!    announced by a colon) stays with it.
+//! 5. A page that is a list or a table under its title (standings, a calendar, a meal plan)
+//!    scores low line by line; when the run of items under the body title outweighs the
+//!    scored block by far, that run is the article.
 //!
 //! ```
 //! use pith_clean::text;
