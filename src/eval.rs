@@ -3,6 +3,7 @@
 //! `score_extraction.py` and `score_text.py` (bag of `\w+` tokens, macro mean).
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::{bail, Result};
@@ -46,12 +47,15 @@ pub fn cmd_eval(
         let mut f: Vec<f64> = s.per_doc.iter().map(|(_, d)| d.f1).collect();
         f.sort_by(f64::total_cmp);
         let n = f.len();
-        if n % 2 == 1 {
+        if n == 0 {
+            0.0
+        } else if n % 2 == 1 {
             f[n / 2]
         } else {
             (f[n / 2 - 1] + f[n / 2]) / 2.0
         }
     };
+    let mut text = String::new();
     if as_json {
         let mut out = json!({
             "gold": gold.display().to_string(),
@@ -74,25 +78,36 @@ pub fn cmd_eval(
                 })
                 .collect();
         }
-        println!("{out}");
+        text.push_str(&format!("{out}\n"));
     } else {
         if per_doc {
-            println!("id\tprecision\trecall\tf1\tgold_tokens\tpred_tokens");
+            text.push_str("id\tprecision\trecall\tf1\tgold_tokens\tpred_tokens\n");
             for (id, d) in &s.per_doc {
-                println!(
-                    "{id}\t{:.4}\t{:.4}\t{:.4}\t{}\t{}",
+                text.push_str(&format!(
+                    "{id}\t{:.4}\t{:.4}\t{:.4}\t{}\t{}\n",
                     d.precision, d.recall, d.f1, d.gold_tokens, d.pred_tokens
-                );
+                ));
             }
         }
-        println!(
-            "docs={} missing_pred={} extra_pred_ids={}",
+        text.push_str(&format!(
+            "docs={} missing_pred={} extra_pred_ids={}\n",
             s.n_docs, s.n_missing_pred, extra
-        );
-        println!(
-            "mean  P={:.4}  R={:.4}  F1={:.4}   median F1={:.4}",
+        ));
+        text.push_str(&format!(
+            "mean  P={:.4}  R={:.4}  F1={:.4}   median F1={:.4}\n",
             s.mean_precision, s.mean_recall, s.mean_f1, median
-        );
+        ));
+    }
+    // A reader that stops early (`| head`) closes the pipe: that ends the output, not the run.
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            return Err(anyhow::Error::new(e).context("cannot write to standard output"));
+        }
+        _ => {}
     }
     if let Some(min) = min_f1 {
         if s.mean_f1 < min {

@@ -248,3 +248,41 @@ fn readme_config_reference_is_valid() {
     let out = run_in(dir.path(), &["check"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
 }
+
+/// Bug: `pith eval ... | head` panicked on the closed pipe, and an empty gold set panicked on
+/// its median.
+#[test]
+fn eval_into_a_closed_pipe_or_on_an_empty_gold_set_does_not_panic() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut gold = String::new();
+    for i in 0..5000 {
+        gold.push_str(&format!("{{\"id\":\"d{i}\",\"text\":\"a b c {i}\"}}\n"));
+    }
+    std::fs::write(dir.path().join("gold.jsonl"), &gold).expect("write");
+    std::fs::write(dir.path().join("pred.jsonl"), &gold).expect("write");
+    let mut child = crate::common::pith()
+        .current_dir(dir.path())
+        .args([
+            "eval",
+            "--gold",
+            "gold.jsonl",
+            "--pred",
+            "pred.jsonl",
+            "--per-doc",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("pith starts");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("pith ends");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+
+    std::fs::write(dir.path().join("empty.jsonl"), "").expect("write");
+    let out = run_in(
+        dir.path(),
+        &["eval", "--gold", "empty.jsonl", "--pred", "pred.jsonl"],
+    );
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+}
