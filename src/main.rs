@@ -278,6 +278,16 @@ fn main() -> ExitCode {
     let (log, result) = dispatch(cli);
     match result {
         Ok(code) => ExitCode::from(code),
+        // The reader of our standard output went away (`pith clean x | head`): the output
+        // ends there, as it would for any Unix filter; nothing else failed.
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::from(EXIT_OK)
+        }
         Err(e) => {
             log.error(&format!("{e:#}"));
             if e.downcast_ref::<state::Locked>().is_some() {

@@ -383,7 +383,8 @@ impl<R: BufRead> BufRead for ConsumeCounter<R> {
 
 enum GzState<R> {
     /// Inside a member; `started_at` is where its header began.
-    Member(flate2::bufread::GzDecoder<ConsumeCounter<R>>, u64),
+    /// Boxed: the inflate state is large (zlib-rs), the other states are a reader.
+    Member(Box<flate2::bufread::GzDecoder<ConsumeCounter<R>>>, u64),
     /// A member ended cleanly: next comes another member or the end of the input.
     Between(ConsumeCounter<R>),
     /// A member was corrupt: skip to the next gzip header (`1f 8b 08`).
@@ -475,7 +476,7 @@ impl<R: BufRead> Read for GzMembers<R> {
                         return Err(e);
                     }
                     Err(e) => {
-                        let r = d.into_inner();
+                        let r = (*d).into_inner();
                         // A failing file ends the stream; only bad data is skipped over.
                         if !r.failed {
                             self.state = GzState::Resync(r, started_at);
@@ -501,7 +502,8 @@ impl<R: BufRead> Read for GzMembers<R> {
                         Some(0x1f) => {
                             let at = r.consumed;
                             self.started(at);
-                            self.state = GzState::Member(flate2::bufread::GzDecoder::new(r), at);
+                            self.state =
+                                GzState::Member(Box::new(flate2::bufread::GzDecoder::new(r)), at);
                         }
                         Some(_) => {
                             let at = r.consumed;
@@ -555,8 +557,10 @@ impl<R: BufRead> Read for GzMembers<R> {
                                 r.consume(i);
                                 let at = r.consumed;
                                 self.started(at);
-                                self.state =
-                                    GzState::Member(flate2::bufread::GzDecoder::new(r), at);
+                                self.state = GzState::Member(
+                                    Box::new(flate2::bufread::GzDecoder::new(r)),
+                                    at,
+                                );
                                 break;
                             }
                             None => {
