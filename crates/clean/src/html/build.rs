@@ -159,6 +159,8 @@ pub(crate) struct TreeBuilder {
     open: Vec<Open>,
     /// Open `pre` elements: their text keeps its line breaks.
     in_pre: u32,
+    /// Open `p` elements: block start tags look for one to close only when there is one.
+    open_p: u32,
     /// Scratch buffer for decoded text.
     scratch: String,
 }
@@ -186,6 +188,7 @@ impl TreeBuilder {
                 len,
             }],
             in_pre: 0,
+            open_p: 0,
             scratch: String::new(),
         }
     }
@@ -212,6 +215,8 @@ impl TreeBuilder {
             self.tree.nodes[o.node as usize].end = self.tree.nodes.len() as u32;
             if o.tag == Tag::Pre {
                 self.in_pre = self.in_pre.saturating_sub(1);
+            } else if o.tag == Tag::P {
+                self.open_p = self.open_p.saturating_sub(1);
             }
         }
     }
@@ -264,6 +269,9 @@ impl TreeBuilder {
     }
 
     fn close_p(&mut self) {
+        if self.open_p == 0 {
+            return;
+        }
         if let Some(pos) = self.in_scope(Scope::Button, |n| n == b"p") {
             self.pop_to(pos);
         }
@@ -289,6 +297,8 @@ impl TreeBuilder {
             });
             if tag == Tag::Pre {
                 self.in_pre += 1;
+            } else if tag == Tag::P {
+                self.open_p += 1;
             }
         }
     }
