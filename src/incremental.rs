@@ -496,6 +496,7 @@ impl Ctx<'_> {
             Source::Files(todo, discover_rejects),
             cfg.input.clone(),
             batch_size,
+            Some(self.flow.pool()),
         );
         let progress = pipeline::progress_bar(self.log)?;
         let mut batch: Vec<Document> = Vec::with_capacity(batch_size);

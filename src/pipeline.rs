@@ -12,6 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pith_core::{Document, DropReason, Reject, Stage, Verdict};
 use pith_export::{open_sink, ExportConfig, RecordWriter, Sink};
 use pith_read::{discover, FileReader, InputFile, Item, ReadConfig, Unit};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::{PipelineConfig, StageConfig};
@@ -144,7 +145,7 @@ struct Dropped<'a> {
 /// an [`Outputs`].
 pub(crate) struct Flow {
     steps: Vec<(Step, Option<usize>)>,
-    pool: rayon::ThreadPool,
+    pool: Arc<rayon::ThreadPool>,
     pub threads: usize,
 }
 
@@ -202,11 +203,13 @@ impl Flow {
         } else {
             threads
         };
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .thread_name(|i| format!("pith-worker-{i}"))
-            .build()
-            .context("cannot start worker threads")?;
+        let pool = Arc::new(
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .thread_name(|i| format!("pith-worker-{i}"))
+                .build()
+                .context("cannot start worker threads")?,
+        );
         let mut exports = Vec::new();
         let mut with_sink = Vec::new();
         for step in steps {
@@ -231,6 +234,11 @@ impl Flow {
             },
             exports,
         ))
+    }
+
+    /// The worker pool, which the reader also uses to read small files in parallel.
+    pub fn pool(&self) -> Arc<rayon::ThreadPool> {
+        Arc::clone(&self.pool)
     }
 
     /// The stages, in order (for checkpoints and `finish`).
@@ -366,7 +374,12 @@ pub fn execute(steps: Vec<Step>, settings: RunSettings) -> Result<RunReport> {
     flow.prepass(&settings.source, &settings.read)?;
 
     let batch_size = settings.batch_size.max(1);
-    let rx = spawn_reader(settings.source.clone(), settings.read.clone(), batch_size);
+    let rx = spawn_reader(
+        settings.source.clone(),
+        settings.read.clone(),
+        batch_size,
+        Some(flow.pool()),
+    );
     let progress = progress_bar(&settings.log)?;
 
     let mut done_bytes = 0u64;
@@ -532,12 +545,42 @@ fn read_units(
     }
 }
 
+/// How many files from the start of `files` form a run of small one-document files (HTML or
+/// text by the forced format or the extension), at most [`PARALLEL_FILES`] of them and
+/// [`PARALLEL_BYTES`] in all: what the reader reads in parallel and holds at once.
+fn small_run(files: &[InputFile], read: &ReadConfig) -> usize {
+    let mut bytes = 0u64;
+    files
+        .iter()
+        .take(PARALLEL_FILES)
+        .take_while(|f| {
+            bytes += f.size;
+            let single = matches!(
+                read.format.or(f.format_hint),
+                Some(pith_read::Format::Html | pith_read::Format::Text)
+            );
+            single && f.size <= PARALLEL_FILE_MAX && bytes <= PARALLEL_BYTES
+        })
+        .count()
+}
+
+/// Bounds of a parallel read: files, total bytes on disk, and the largest file (compressed
+/// pages decompress to at most `limits.max_record_bytes` each).
+const PARALLEL_FILES: usize = 64;
+const PARALLEL_BYTES: u64 = 32 << 20;
+const PARALLEL_FILE_MAX: u64 = 4 << 20;
+
 /// The `meta` key of a document's place in the input order in a sharded run's sign pass.
 pub(crate) const ORDER_KEY: &str = "_order";
 
 /// Discovers and reads inputs on a thread of its own, sending items in input order. The channel
 /// is bounded, so reading never runs more than about one batch ahead of processing.
-pub(crate) fn spawn_reader(source: Source, read: ReadConfig, batch_size: usize) -> Receiver<Msg> {
+pub(crate) fn spawn_reader(
+    source: Source,
+    read: ReadConfig,
+    batch_size: usize,
+    pool: Option<Arc<rayon::ThreadPool>>,
+) -> Receiver<Msg> {
     let (tx, rx) = sync_channel::<Msg>(batch_size);
     std::thread::Builder::new()
         .name("pith-reader".into())
@@ -586,7 +629,42 @@ pub(crate) fn spawn_reader(source: Source, read: ReadConfig, batch_size: usize) 
                     return;
                 }
             }
-            for (index, file) in files.iter().enumerate() {
+            let mut index = 0;
+            while index < files.len() {
+                // A run of small one-document files (pages, text dumps) is read and decoded
+                // on the worker pool, so reading scales with the workers instead of capping
+                // throughput at one reader thread; the items still go out in input order.
+                let run = small_run(&files[index..], &read);
+                if let (Some(pool), true) = (&pool, run > 1) {
+                    let window = &files[index..index + run];
+                    let read_all = |f: &InputFile| {
+                        let reader = FileReader::open(f, &read);
+                        let counter = reader.bytes_counter();
+                        let items: Vec<Item> = reader.collect();
+                        (items, counter)
+                    };
+                    let done: Vec<(Vec<Item>, Arc<AtomicU64>)> =
+                        pool.install(|| window.par_iter().map(read_all).collect());
+                    for (items, counter) in done {
+                        if !send(Msg::FileStart(Arc::clone(&counter))) {
+                            return;
+                        }
+                        for item in items {
+                            if !send(Msg::Item(item)) {
+                                return;
+                            }
+                        }
+                        if !send(Msg::FileDone {
+                            index,
+                            bytes: counter.load(Ordering::Relaxed),
+                        }) {
+                            return;
+                        }
+                        index += 1;
+                    }
+                    continue;
+                }
+                let file = &files[index];
                 let reader = FileReader::open(file, &read);
                 let counter = reader.bytes_counter();
                 if !send(Msg::FileStart(Arc::clone(&counter))) {
@@ -603,6 +681,7 @@ pub(crate) fn spawn_reader(source: Source, read: ReadConfig, batch_size: usize) 
                 }) {
                     return;
                 }
+                index += 1;
             }
         })
         .expect("spawning the reader thread");
