@@ -504,45 +504,52 @@ fn read_units(
         .iter()
         .map(|u| u.range.map_or(u.file.size, |r| r.end - r.start))
         .sum();
-    if !send(Msg::Total {
-        files: units.len() as u64,
-        bytes: total,
-    }) {
+    if !send_start(send, units.len(), total, rejects) {
         return;
-    }
-    for r in rejects {
-        if !send(Msg::Item(Item::Reject(Box::new(r)))) {
-            return;
-        }
     }
     for (index, unit) in units.iter().enumerate() {
         let reader = FileReader::open_unit(unit, read);
         let counter = reader.bytes_counter();
-        if !send(Msg::FileStart(Arc::clone(&counter))) {
-            return;
-        }
-        for (seq, item) in reader.enumerate() {
-            let item = match item {
-                Item::Doc(mut doc) if stamp => {
-                    doc.set_meta(
-                        ORDER_KEY,
-                        serde_json::json!([unit.file_index, unit.start(), seq]),
-                    );
-                    Item::Doc(doc)
-                }
-                other => other,
-            };
-            if !send(Msg::Item(item)) {
-                return;
+        let items = reader.enumerate().map(|(seq, item)| match item {
+            Item::Doc(mut doc) if stamp => {
+                doc.set_meta(
+                    ORDER_KEY,
+                    serde_json::json!([unit.file_index, unit.start(), seq]),
+                );
+                Item::Doc(doc)
             }
-        }
-        if !send(Msg::FileDone {
-            index,
-            bytes: counter.load(Ordering::Relaxed),
-        }) {
+            other => other,
+        });
+        if !send_file(send, index, counter, items) {
             return;
         }
     }
+}
+
+/// Sends the run's size, then discovery's rejects. `false`: the receiver is gone.
+fn send_start(send: &dyn Fn(Msg) -> bool, files: usize, bytes: u64, rejects: Vec<Reject>) -> bool {
+    send(Msg::Total {
+        files: files as u64,
+        bytes,
+    }) && rejects
+        .into_iter()
+        .all(|r| send(Msg::Item(Item::Reject(Box::new(r)))))
+}
+
+/// Sends one file's items between its start and its end (with the bytes its reader counted).
+/// `false`: the receiver is gone.
+fn send_file(
+    send: &dyn Fn(Msg) -> bool,
+    index: usize,
+    counter: Arc<AtomicU64>,
+    items: impl IntoIterator<Item = Item>,
+) -> bool {
+    send(Msg::FileStart(Arc::clone(&counter)))
+        && items.into_iter().all(|item| send(Msg::Item(item)))
+        && send(Msg::FileDone {
+            index,
+            bytes: counter.load(Ordering::Relaxed),
+        })
 }
 
 /// How many files from the start of `files` form a run of small one-document files (HTML or
@@ -589,21 +596,10 @@ pub(crate) fn spawn_reader(
             let (files, rejects) = match source {
                 Source::Stdin => {
                     let reader = FileReader::stdin(&read);
-                    if !send(Msg::Total { files: 1, bytes: 0 })
-                        || !send(Msg::FileStart(reader.bytes_counter()))
-                    {
-                        return;
-                    }
                     let counter = reader.bytes_counter();
-                    for item in reader {
-                        if !send(Msg::Item(item)) {
-                            return;
-                        }
+                    if send(Msg::Total { files: 1, bytes: 0 }) {
+                        send_file(&send, 0, counter, reader);
                     }
-                    send(Msg::FileDone {
-                        index: 0,
-                        bytes: counter.load(Ordering::Relaxed),
-                    });
                     return;
                 }
                 Source::Paths(paths) => discover(&paths),
@@ -618,16 +614,8 @@ pub(crate) fn spawn_reader(
                 }
             };
             let total: u64 = files.iter().map(|f| f.size).sum();
-            if !send(Msg::Total {
-                files: files.len() as u64,
-                bytes: total,
-            }) {
+            if !send_start(&send, files.len(), total, rejects) {
                 return;
-            }
-            for r in rejects {
-                if !send(Msg::Item(Item::Reject(Box::new(r)))) {
-                    return;
-                }
             }
             let mut index = 0;
             while index < files.len() {
@@ -640,45 +628,21 @@ pub(crate) fn spawn_reader(
                     let read_all = |f: &InputFile| {
                         let reader = FileReader::open(f, &read);
                         let counter = reader.bytes_counter();
-                        let items: Vec<Item> = reader.collect();
-                        (items, counter)
+                        (reader.collect::<Vec<Item>>(), counter)
                     };
                     let done: Vec<(Vec<Item>, Arc<AtomicU64>)> =
                         pool.install(|| window.par_iter().map(read_all).collect());
                     for (items, counter) in done {
-                        if !send(Msg::FileStart(Arc::clone(&counter))) {
-                            return;
-                        }
-                        for item in items {
-                            if !send(Msg::Item(item)) {
-                                return;
-                            }
-                        }
-                        if !send(Msg::FileDone {
-                            index,
-                            bytes: counter.load(Ordering::Relaxed),
-                        }) {
+                        if !send_file(&send, index, counter, items) {
                             return;
                         }
                         index += 1;
                     }
                     continue;
                 }
-                let file = &files[index];
-                let reader = FileReader::open(file, &read);
+                let reader = FileReader::open(&files[index], &read);
                 let counter = reader.bytes_counter();
-                if !send(Msg::FileStart(Arc::clone(&counter))) {
-                    return;
-                }
-                for item in reader {
-                    if !send(Msg::Item(item)) {
-                        return;
-                    }
-                }
-                if !send(Msg::FileDone {
-                    index,
-                    bytes: counter.load(Ordering::Relaxed),
-                }) {
+                if !send_file(&send, index, counter, reader) {
                     return;
                 }
                 index += 1;

@@ -160,22 +160,17 @@ pub fn cmd_slurm(config: &Path, opts: &Options) -> Result<u8> {
 
     if !opts.submit {
         println!("# job scripts in {}; submit them in order:", dir.display());
-        let mut prev: Option<&str> = None;
+        let mut prev: Option<String> = None;
         for (job, path) in jobs.iter().zip(&scripts) {
             let var = job.name.to_uppercase();
-            match prev {
+            match &prev {
                 None => println!("{var}=$(sbatch --parsable {})", path.display()),
                 Some(p) => println!(
                     "{var}=$(sbatch --parsable --dependency=afterok:${p} {})",
                     path.display()
                 ),
             }
-            prev = Some(match job.name {
-                "sign" => "SIGN",
-                "cluster" => "CLUSTER",
-                "write" => "WRITE",
-                _ => "RUN",
-            });
+            prev = Some(var);
         }
         println!(
             "# or: pith slurm --config {} --tasks {} --submit",

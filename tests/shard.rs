@@ -160,20 +160,17 @@ fn sharded_passes_give_exactly_the_documents_of_a_single_run() {
     );
 
     // The index by flag, by Slurm's array variables and by a Kubernetes Indexed Job's.
-    ok(
-        dir,
-        &[
-            "run",
-            "-q",
-            "--pass",
-            "sign",
-            "--shard-index",
-            "0",
-            "--shard-count",
-            "3",
-        ],
-        &[],
-    );
+    const SIGN_TASK_0: &[&str] = &[
+        "run",
+        "-q",
+        "--pass",
+        "sign",
+        "--shard-index",
+        "0",
+        "--shard-count",
+        "3",
+    ];
+    ok(dir, SIGN_TASK_0, &[]);
     ok(
         dir,
         &["run", "-q", "--pass", "sign", "--shard-count", "3"],
@@ -187,20 +184,7 @@ fn sharded_passes_give_exactly_the_documents_of_a_single_run() {
     // A retried task redoes exactly its own work.
     let sig = dir.join("out/.pith-shards/sign/part-00000-of-00003.sig");
     let first = std::fs::read(&sig).unwrap();
-    ok(
-        dir,
-        &[
-            "run",
-            "-q",
-            "--pass",
-            "sign",
-            "--shard-index",
-            "0",
-            "--shard-count",
-            "3",
-        ],
-        &[],
-    );
+    ok(dir, SIGN_TASK_0, &[]);
     assert_eq!(std::fs::read(&sig).unwrap(), first);
 
     let early = run_in(
