@@ -24,6 +24,7 @@
 
 mod document;
 mod error;
+pub mod fnv;
 mod stage;
 
 pub use document::{Chunk, Document, Span};

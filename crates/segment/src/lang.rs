@@ -18,38 +18,12 @@
 //! before the next word; start from `..GENERIC` for the fields that do not apply), add it to
 //! `PROFILES` and its code to [`SUPPORTED`], and add a test sentence for each class.
 
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use pith_core::fnv::{FastMap, FastSet};
 use std::sync::LazyLock;
 
 use crate::langid::{self, Scan};
 
-/// FNV-1a (Fowler, Noll, Vo): the word sets are probed once per period in the text, and for
-/// keys this short FNV is several times faster than the default SipHash; the sets hold fixed
-/// lists, so hash flooding is no concern.
-#[derive(Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-type WordSet = HashSet<&'static str, BuildHasherDefault<Fnv>>;
+type WordSet = FastSet<&'static str>;
 
 /// How a known abbreviation behaves before the next word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,7 +42,7 @@ pub(crate) struct Profile {
     pub code: &'static str,
     /// Abbreviations and their class, one probe per period (a word in two lists takes the
     /// first of title, numeric, ambiguous).
-    abbrevs: HashMap<&'static str, AbbrevClass, BuildHasherDefault<Fnv>>,
+    abbrevs: FastMap<&'static str, AbbrevClass>,
     starters: WordSet,
     months: WordSet,
     /// Words before a number that make `N.` an ordinal (German `am 3. Mai`, `der 2. Weltkrieg`).
@@ -147,7 +121,7 @@ impl ProfileSpec {
         Profile {
             code: self.code,
             abbrevs: {
-                let mut map = HashMap::default();
+                let mut map = FastMap::default();
                 // Least binding class first, so that a word in two lists keeps the first of
                 // title, numeric, ambiguous.
                 for (words, class) in [

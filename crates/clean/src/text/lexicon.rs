@@ -6,38 +6,9 @@
 //! written from the widget headings that news and blog templates commonly print; stop words
 //! are the most frequent function words of each language.
 
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
-/// FNV-1a: a fast hasher for the short static words looked up per token (SipHash is the
-/// default and costs more than the lookups themselves here).
-#[derive(Default, Clone, Copy)]
-pub struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-/// A set with the [`Fnv`] hasher.
-pub type FastSet<T> = HashSet<T, BuildHasherDefault<Fnv>>;
-/// A map with the [`Fnv`] hasher.
-pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+pub use pith_core::fnv::{FastMap, FastSet};
 
 /// Phrases as word runs, each with a tag bit (the list it came from), and the set of their
 /// first words so that most positions of a line are rejected with one lookup.
