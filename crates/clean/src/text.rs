@@ -46,6 +46,8 @@ pub use lexicon::Furniture;
 pub use model::{BlockParams, LineModel};
 pub use stats::LineStats;
 
+use std::collections::HashMap;
+
 use features::{Line, N_FEATURES};
 
 /// A cleaned text dump.
@@ -1027,13 +1029,20 @@ fn prepare<'a>(dump: &'a str, model: &LineModel) -> Option<Prepared<'a>> {
     if lines.is_empty() {
         return None;
     }
-    let mut dup: lexicon::FastMap<&str, usize> =
-        lexicon::FastMap::with_capacity_and_hasher(lines.len(), Default::default());
-    for l in &lines {
-        *dup.entry(l.text).or_insert(0) += 1;
+    // Repeats of each line: one lookup per line gives its group (the first line with its
+    // text), then each line reads its group's count. foldhash reads 8 bytes at a step, where
+    // FNV-1a reads one; whole lines are long keys.
+    let mut first_of: HashMap<&str, usize, foldhash::fast::FixedState> =
+        HashMap::with_capacity_and_hasher(lines.len(), foldhash::fast::FixedState::default());
+    let mut group = Vec::with_capacity(lines.len());
+    let mut count = vec![0usize; lines.len()];
+    for (k, l) in lines.iter().enumerate() {
+        let g = *first_of.entry(l.text).or_insert(k);
+        count[g] += 1;
+        group.push(g);
     }
-    for l in lines.iter_mut() {
-        l.dup = dup.get(l.text).copied().unwrap_or(1);
+    for (l, g) in lines.iter_mut().zip(group) {
+        l.dup = count[g];
     }
     let title = find_title(&lines);
     let title_words = title

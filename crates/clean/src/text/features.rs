@@ -520,7 +520,7 @@ impl<'a> Line<'a> {
             if ascii {
                 text.to_ascii_lowercase()
             } else {
-                text.to_lowercase()
+                lexicon::lowercase(text)
             }
         } else {
             let head = text
@@ -528,13 +528,13 @@ impl<'a> Line<'a> {
                 .nth(LOWER_HEAD_CHARS)
                 .and_then(|(i, _)| text.get(..i))
                 .unwrap_or(text);
-            head.to_lowercase()
+            lexicon::lowercase(head)
         };
         let (terminal, ends_colon, ends_question) = ends_terminal(text);
         // The heading key of a short line, from its lowercased text (`lower` is whole for
         // lines of up to LOWER_FULL_WORDS words).
         let key = if words <= 30 {
-            lexicon::heading_key_of_lower(&lower, ascii)
+            lexicon::heading_key_of_lower(&lower)
         } else {
             String::new()
         };
@@ -590,9 +590,13 @@ fn cues(
         ..Cues::default()
     };
     if short {
-        c.furniture_phrase = text.contains('©') || phrase_tags & lexicon::FURNITURE_TAG != 0;
+        c.furniture_phrase = phrase_tags & lexicon::FURNITURE_TAG != 0
+            || (!text.is_ascii() && lexicon::contains_short(text, "©"));
         c.ui_word = lexicon::is_ui_word(key);
-        c.store_badge = (lower.contains("store") || lower.contains("play"))
+        // `str::contains` and `memmem::find` set up a searcher per call, a cost per line; a
+        // short line is searched for the needle's first byte instead.
+        let has = |needle: &str| lexicon::contains_short(lower, needle);
+        c.store_badge = (has("store") || has("play"))
             && [
                 "app store",
                 "app-store",
@@ -603,7 +607,7 @@ fn cues(
                 "googleplay",
             ]
             .iter()
-            .any(|p| lower.contains(p));
+            .any(|p| has(p));
     }
     c.callout = lexicon::has_callout_prefix(lower);
     c.leaked_markup = markup_chars
@@ -1084,6 +1088,38 @@ mod tests {
         let l = Line::measure(0, "Home | News / Sport · Ünïcode — 12 «x»");
         assert_eq!(l.cues.separators, 3);
         assert_eq!(l.words, 6);
+    }
+
+    #[test]
+    fn key_and_lower_match_their_definitions() {
+        let long = "word ".repeat(45);
+        let medium = "Word, word ".repeat(18);
+        for line in [
+            "Don’t miss:",
+            "Ähnliche Artikel — 12 «Читайте также»",
+            "東京タワー 2024年",
+            "Top ５ this week",
+            "top 5 this week!",
+            "snake_case and CamelCase42 ÉCOLE Ärger",
+            long.trim(),
+            medium.trim(),
+        ] {
+            let l = Line::measure(0, line);
+            if l.words <= 30 {
+                assert_eq!(l.key, lexicon::heading_key(line), "{line}");
+            } else {
+                assert!(l.key.is_empty());
+            }
+            let want: String = if l.words <= LOWER_FULL_WORDS {
+                line.chars().flat_map(char::to_lowercase).collect()
+            } else {
+                line.chars()
+                    .take(LOWER_HEAD_CHARS)
+                    .flat_map(char::to_lowercase)
+                    .collect()
+            };
+            assert_eq!(l.lower, want, "{line}");
+        }
     }
 
     #[test]
