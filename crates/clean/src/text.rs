@@ -976,13 +976,13 @@ fn is_author_bio(lines: &[Line<'_>], i: usize) -> bool {
         return false;
     }
     let full;
-    let lower = if l.words > features::LOWER_FULL_WORDS {
+    let lower: &str = if l.words > features::LOWER_FULL_WORDS {
         full = l.text.to_lowercase();
         &full
     } else {
         &l.lower
     };
-    lower.starts_with(&prev.lower)
+    lower.starts_with(prev.lower.as_str())
         && [
             " is a ",
             " is an ",

@@ -8,6 +8,8 @@
 
 use std::sync::LazyLock;
 
+use compact_str::CompactString;
+
 pub use pith_core::fnv::{FastMap, FastSet};
 
 /// Phrases as word runs, each with a tag bit (the list it came from), and the set of their
@@ -718,8 +720,8 @@ pub fn contains_short(hay: &str, needle: &str) -> bool {
 /// between other characters are lowercased in bulk; `str::to_lowercase` goes character by
 /// character after the first non-ASCII one (a curly quote early in most lines). It also differs
 /// in one place: a final Greek capital sigma becomes `σ` here, not `ς`.
-pub fn lowercase(text: &str) -> String {
-    let mut out: Vec<u8> = Vec::with_capacity(text.len() + 8);
+pub fn lowercase(text: &str) -> CompactString {
+    let mut out = CompactString::with_capacity(text.len() + 8);
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -727,40 +729,51 @@ pub fn lowercase(text: &str) -> String {
             .iter()
             .position(|b| !b.is_ascii())
             .map_or(bytes.len(), |n| i + n);
-        out.extend(bytes[i..end].iter().map(u8::to_ascii_lowercase));
+        let start = out.len();
+        out.push_str(text.get(i..end).unwrap_or(""));
+        if let Some(tail) = out.get_mut(start..) {
+            tail.make_ascii_lowercase();
+        }
         i = end;
         let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else {
             break;
         };
         i += c.len_utf8();
-        let mut utf8 = [0u8; 4];
-        for l in c.to_lowercase() {
-            out.extend_from_slice(l.encode_utf8(&mut utf8).as_bytes());
-        }
+        out.extend(c.to_lowercase());
     }
-    // Whole characters' UTF-8 only was pushed.
-    String::from_utf8(out).unwrap_or_default()
+    out
 }
 
 /// [`heading_key`] of a line from its lowercased text `lower`. A byte loop: ASCII bytes
 /// through a class test, letters in runs; other characters are decoded (letters are copied as
 /// they are, `lower` being lowercased already).
-pub fn heading_key_of_lower(lower: &str) -> String {
-    let mut key: Vec<u8> = Vec::with_capacity(lower.len());
+pub fn heading_key_of_lower(lower: &str) -> CompactString {
+    // Built in a stack buffer for short lines (the key is never longer than `lower`).
+    let mut small = [0u8; 64];
+    let mut big = Vec::new();
+    let key: &mut [u8] = if lower.len() <= small.len() {
+        &mut small
+    } else {
+        big.resize(lower.len(), 0);
+        &mut big
+    };
+    let mut n = 0;
     let mut pending_space = false;
     let bytes = lower.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
         if b.is_ascii_alphabetic() {
-            if pending_space && !key.is_empty() {
-                key.push(b' ');
+            if pending_space && n > 0 {
+                key[n] = b' ';
+                n += 1;
             }
             pending_space = false;
             // A run of letters at once (`lower` is lowercased already), a byte at a time:
             // runs are short, and a `memcpy` call per run costs more.
             while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
-                key.push(bytes[i]);
+                key[n] = bytes[i];
+                n += 1;
                 i += 1;
             }
             continue;
@@ -775,20 +788,22 @@ pub fn heading_key_of_lower(lower: &str) -> String {
         let Some(c) = lower.get(i..).and_then(|t| t.chars().next()) else {
             break;
         };
-        let n = c.len_utf8();
+        let len = c.len_utf8();
         if is_alpha(c) {
-            if pending_space && !key.is_empty() {
-                key.push(b' ');
+            if pending_space && n > 0 {
+                key[n] = b' ';
+                n += 1;
             }
             pending_space = false;
-            key.extend_from_slice(&bytes[i..i + n]);
+            key[n..n + len].copy_from_slice(&bytes[i..i + len]);
+            n += len;
         } else if is_punctuation_block(c) || !c.is_numeric() {
             pending_space = true;
         }
-        i += n;
+        i += len;
     }
-    // Only whole characters' UTF-8 and spaces were pushed.
-    String::from_utf8(key).unwrap_or_default()
+    // Only whole characters' UTF-8 and spaces were written.
+    CompactString::from_utf8(&key[..n]).unwrap_or_default()
 }
 
 /// The furniture a short line opens, if it is a furniture heading. `key` is [`heading_key`]
