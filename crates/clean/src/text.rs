@@ -217,7 +217,7 @@ fn run(
     };
     let n = lines.len();
     let mut why = vec![Why::Undecided; n];
-    let title_key = title.as_ref().map(|t| lexicon::heading_key(&t.text));
+    let title_key = TitleKey::new(title.as_ref().map(|t| t.text.as_str()).unwrap_or(""));
 
     // Rules.
     for i in 0..n {
@@ -227,9 +227,7 @@ fn run(
                 why[i] = Why::Title;
                 continue;
             }
-            if i == t.page_title_index
-                || is_title_repeat(l, title_key.as_deref().unwrap_or(""), t, &ctx[i])
-            {
+            if i == t.page_title_index || is_title_repeat(l, &title_key, t, &ctx[i]) {
                 why[i] = Why::TitleRepeat;
                 continue;
             }
@@ -672,6 +670,11 @@ fn find_title(lines: &[Line<'_>]) -> Option<Title> {
         if l.units < 2.0 || l.units > 40.0 || l.cues.leaked_markup || l.cues.furniture_phrase {
             continue;
         }
+        // Every match below needs the line's key no longer than the title's, and a key holds
+        // at least a byte per letter: longer lines are passed without building their key.
+        if l.letters > key0.len() {
+            continue;
+        }
         let owned;
         let key: &str = if l.key.is_empty() {
             owned = lexicon::heading_key(l.text);
@@ -738,20 +741,47 @@ fn title_head(title: &str) -> Option<&str> {
     title.get(..cut).map(str::trim).filter(|h| !h.is_empty())
 }
 
-fn is_title_repeat(l: &Line<'_>, title_key: &str, title: &Title, ctx: &features::Context) -> bool {
-    if title_key.is_empty() || l.units > 45.0 {
+/// The title's heading key and its length in characters.
+struct TitleKey {
+    key: String,
+    chars: usize,
+}
+
+impl TitleKey {
+    fn new(title: &str) -> TitleKey {
+        let key = lexicon::heading_key(title);
+        let chars = key.chars().count();
+        TitleKey { key, chars }
+    }
+}
+
+fn is_title_repeat(
+    l: &Line<'_>,
+    title_key: &TitleKey,
+    title: &Title,
+    ctx: &features::Context,
+) -> bool {
+    if title_key.key.is_empty() || l.units > 45.0 {
         return false;
     }
-    let key: std::borrow::Cow<'_, str> = if l.key.is_empty() {
-        lexicon::heading_key(l.text).into()
-    } else {
-        l.key.as_str().into()
-    };
-    if key.is_empty() {
+    if l.letters == 0 {
+        // No letters, no key.
         return false;
     }
-    if key == title_key {
-        return true;
+    // A key holds at least a character per letter of the line: with more letters than the
+    // title key has characters it cannot equal it, and is not built.
+    if l.letters <= title_key.chars {
+        let key: std::borrow::Cow<'_, str> = if l.key.is_empty() {
+            lexicon::heading_key(l.text).into()
+        } else {
+            l.key.as_str().into()
+        };
+        if key.is_empty() {
+            return false;
+        }
+        if key == title_key.key {
+            return true;
+        }
     }
     // The page <title> line: the title plus a site name.
     if title.index == title.page_title_index {
