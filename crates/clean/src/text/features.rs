@@ -495,20 +495,22 @@ impl<'a> Line<'a> {
             // each only counts as a letter and goes into the word buffer.
             if b < 0x80 && prev_lower {
                 let start = i;
+                // Into the word buffer as they are read: a `copy_from_slice` of the run
+                // afterwards was a `memcpy` call per word.
                 while i < bytes.len() && bytes[i].is_ascii_lowercase() {
+                    if let Some(slot) = buf.get_mut(buf_len) {
+                        *slot = bytes[i];
+                    }
+                    buf_len += 1;
                     i += 1;
+                }
+                if buf_len > STOP_WORD_BYTES {
+                    buf_overflow = true;
+                    buf_len = STOP_WORD_BYTES;
                 }
                 let run = i - start;
                 chars += run;
                 letters += run;
-                if !buf_overflow {
-                    if buf_len + run <= STOP_WORD_BYTES {
-                        buf[buf_len..buf_len + run].copy_from_slice(&bytes[start..i]);
-                        buf_len += run;
-                    } else {
-                        buf_overflow = true;
-                    }
-                }
                 if run > 0 {
                     sep_state = 0;
                 }

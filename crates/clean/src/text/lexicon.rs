@@ -1282,16 +1282,55 @@ fn packed_prefix(buf: &[u8; 16], len: usize) -> (u64, u64) {
     )
 }
 
-/// The stop words (packed) by first byte and length (up to 16 bytes): a lookup compares the
-/// word with the few stop words of its bucket, without hashing.
-static STOP_BUCKETS: LazyLock<Vec<Vec<(u64, u64)>>> = LazyLock::new(|| {
-    let mut buckets: Vec<Vec<(u64, u64)>> = vec![Vec::new(); 256 * 17];
-    for w in STOP_WORDS.iter() {
-        if let (Some(b), Some(packed)) = (w.first(), pack16(w)) {
-            buckets[usize::from(*b) * 17 + w.len()].push(packed);
+/// The stop words of up to 16 bytes, packed, in an open-addressing table a quarter full: a
+/// lookup multiplies, then compares a slot or two. (A list per first byte and length was
+/// scanned in a loop whose exit the processor mispredicted.)
+struct StopTable {
+    slots: Vec<(u64, u64)>,
+}
+
+const STOP_TABLE_BITS: u32 = 11;
+
+fn stop_slot(p: (u64, u64)) -> usize {
+    let h = (p.0 ^ p.1.rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    (h >> (64 - STOP_TABLE_BITS)) as usize
+}
+
+impl StopTable {
+    fn contains(&self, p: (u64, u64)) -> bool {
+        let mask = self.slots.len() - 1;
+        let mut k = stop_slot(p);
+        loop {
+            let Some(&e) = self.slots.get(k) else {
+                return false;
+            };
+            if e == p {
+                return true;
+            }
+            // (0, 0) is an empty slot: no word packs to it.
+            if e == (0, 0) {
+                return false;
+            }
+            k = (k + 1) & mask;
         }
     }
-    buckets
+}
+
+static STOP_TABLE: LazyLock<StopTable> = LazyLock::new(|| {
+    let mut slots = vec![(0u64, 0u64); 1 << STOP_TABLE_BITS];
+    let mask = slots.len() - 1;
+    for w in STOP_WORDS.iter() {
+        let Some(p) = pack16(w) else { continue };
+        if p == (0, 0) {
+            continue;
+        }
+        let mut k = stop_slot(p);
+        while slots[k] != (0, 0) && slots[k] != p {
+            k = (k + 1) & mask;
+        }
+        slots[k] = p;
+    }
+    StopTable { slots }
 });
 
 /// Whether the lowercased word in the first `len` bytes of `buf` (a word buffer) is a stop
@@ -1300,23 +1339,18 @@ pub fn is_stop_word_in(buf: &[u8], len: usize) -> bool {
     let Some(word) = buf.get(..len) else {
         return false;
     };
-    let Some(b) = word.first() else {
+    if word.is_empty() {
         return false;
-    };
+    }
     if len > 16 {
         // Longer stop words (some Cyrillic ones) are looked up in the set.
         return STOP_WORDS.contains(word);
     }
-    match STOP_BUCKETS.get(usize::from(*b) * 17 + len) {
-        Some(bucket) if !bucket.is_empty() => {
-            let packed = match buf.get(..16).and_then(|h| <&[u8; 16]>::try_from(h).ok()) {
-                Some(head) => Some(packed_prefix(head, len)),
-                None => pack16(word),
-            };
-            packed.is_some_and(|p| bucket.contains(&p))
-        }
-        _ => false,
-    }
+    let packed = match buf.get(..16).and_then(|h| <&[u8; 16]>::try_from(h).ok()) {
+        Some(head) => Some(packed_prefix(head, len)),
+        None => pack16(word),
+    };
+    packed.is_some_and(|p| STOP_TABLE.contains(p))
 }
 
 /// Whether a lowercased word is a function word of one of the covered languages.
@@ -1328,17 +1362,14 @@ pub fn is_stop_word(lower_word: &str) -> bool {
 /// [`is_stop_word`] on the UTF-8 bytes of a lowercased word.
 #[cfg(test)]
 pub fn is_stop_word_bytes(word: &[u8]) -> bool {
-    let Some(b) = word.first() else {
+    if word.is_empty() {
         return false;
-    };
+    }
     if word.len() > 16 {
         // Longer stop words (some Cyrillic ones) are looked up in the set.
         return STOP_WORDS.contains(word);
     }
-    match STOP_BUCKETS.get(usize::from(*b) * 17 + word.len()) {
-        Some(bucket) if !bucket.is_empty() => pack16(word).is_some_and(|p| bucket.contains(&p)),
-        _ => false,
-    }
+    pack16(word).is_some_and(|p| STOP_TABLE.contains(p))
 }
 
 #[cfg(test)]
