@@ -675,6 +675,24 @@ const HEADING_PREFIXES: &[(&str, Furniture)] = &[
 static HEADING_MAP: LazyLock<FastMap<&'static str, Furniture>> =
     LazyLock::new(|| HEADINGS.iter().copied().collect());
 
+/// The longest key of [`HEADING_MAP`]: longer keys are not looked up.
+static HEADING_MAX_LEN: LazyLock<usize> =
+    LazyLock::new(|| HEADINGS.iter().map(|(k, _)| k.len()).max().unwrap_or(0));
+
+/// Lists of strings by their first byte (a table index, where a map keyed by the first
+/// character hashed it).
+fn by_first_byte<T: Clone>(
+    items: impl Iterator<Item = (&'static str, T)>,
+) -> Vec<Vec<(&'static str, T)>> {
+    let mut table = vec![Vec::new(); 256];
+    for (p, t) in items {
+        if let Some(b) = p.as_bytes().first() {
+            table[usize::from(*b)].push((p, t));
+        }
+    }
+    table
+}
+
 /// The key a heading is matched on: lowercase letters only, single spaces. Numbers are dropped
 /// so that "12 Comments", "Comments (3)" and "Top 5 This Week" match their family.
 pub fn heading_key(line: &str) -> String {
@@ -812,7 +830,7 @@ pub fn furniture_heading(key: &str, words: usize) -> Option<Furniture> {
     if key.is_empty() || words > 16 {
         return None;
     }
-    if words <= 9 {
+    if words <= 9 && key.len() <= *HEADING_MAX_LEN {
         if let Some(f) = HEADING_MAP.get(key) {
             return Some(*f);
         }
@@ -820,9 +838,9 @@ pub fn furniture_heading(key: &str, words: usize) -> Option<Furniture> {
     // "Comments 12", "Related Articles:" followed by an arrow glyph and so on are handled by
     // the key; here prefixes, which need something after them ("More from <site>").
     if let Some(ps) = key
-        .chars()
-        .next()
-        .and_then(|c| HEADING_PREFIX_BY_FIRST.get(&c))
+        .as_bytes()
+        .first()
+        .and_then(|b| HEADING_PREFIX_BY_FIRST.get(usize::from(*b)))
     {
         for (p, f) in ps {
             if key.starts_with(p) {
@@ -1106,9 +1124,13 @@ pub const UI_WORDS: &[&str] = &[
 static UI_SET: LazyLock<FastSet<&'static str>> =
     LazyLock::new(|| UI_WORDS.iter().copied().collect());
 
+/// The longest of [`UI_WORDS`]: longer keys are not looked up.
+static UI_MAX_LEN: LazyLock<usize> =
+    LazyLock::new(|| UI_WORDS.iter().map(|w| w.len()).max().unwrap_or(0));
+
 /// Whether a line's heading key is a lone interface word ("Share", "Tweet", "Print").
 pub fn is_ui_word(key: &str) -> bool {
-    UI_SET.contains(key)
+    key.len() <= *UI_MAX_LEN && UI_SET.contains(key)
 }
 
 /// Site-inserted callouts and reader prompts (line prefixes on the lowercased line).
@@ -1169,35 +1191,20 @@ pub const CALLOUT_PREFIXES: &[&str] = &[
     "читайте также:",
 ];
 
-static CALLOUT_BY_FIRST: LazyLock<FastMap<char, Vec<&'static str>>> = LazyLock::new(|| {
-    let mut m: FastMap<char, Vec<&'static str>> = FastMap::default();
-    for p in CALLOUT_PREFIXES {
-        if let Some(c) = p.chars().next() {
-            m.entry(c).or_default().push(p);
-        }
-    }
-    m
-});
+static CALLOUT_BY_FIRST: LazyLock<Vec<Vec<(&'static str, ())>>> =
+    LazyLock::new(|| by_first_byte(CALLOUT_PREFIXES.iter().map(|p| (*p, ()))));
 
 /// Whether a lowercased line starts with a callout or prompt prefix.
 pub fn has_callout_prefix(lower: &str) -> bool {
     lower
-        .chars()
-        .next()
-        .and_then(|c| CALLOUT_BY_FIRST.get(&c))
-        .is_some_and(|ps| ps.iter().any(|p| lower.starts_with(p)))
+        .as_bytes()
+        .first()
+        .and_then(|b| CALLOUT_BY_FIRST.get(usize::from(*b)))
+        .is_some_and(|ps| ps.iter().any(|(p, ())| lower.starts_with(p)))
 }
 
-static HEADING_PREFIX_BY_FIRST: LazyLock<FastMap<char, Vec<(&'static str, Furniture)>>> =
-    LazyLock::new(|| {
-        let mut m: FastMap<char, Vec<(&'static str, Furniture)>> = FastMap::default();
-        for (p, f) in HEADING_PREFIXES {
-            if let Some(c) = p.chars().next() {
-                m.entry(c).or_default().push((p, *f));
-            }
-        }
-        m
-    });
+static HEADING_PREFIX_BY_FIRST: LazyLock<Vec<Vec<(&'static str, Furniture)>>> =
+    LazyLock::new(|| by_first_byte(HEADING_PREFIXES.iter().copied()));
 
 static STOP_WORDS: LazyLock<FastSet<&'static [u8]>> = LazyLock::new(|| {
     const LISTS: &[&str] = &[
