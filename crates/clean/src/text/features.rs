@@ -458,6 +458,14 @@ impl<'a> Line<'a> {
                         } else {
                             buf_overflow = true;
                         }
+                    } else if let Some(l) = lexicon::lower_char(c) {
+                        let n = l.len_utf8();
+                        if buf_len + n <= STOP_WORD_BYTES {
+                            l.encode_utf8(&mut buf[buf_len..buf_len + n]);
+                            buf_len += n;
+                        } else {
+                            buf_overflow = true;
+                        }
                     } else {
                         for l in c.to_lowercase() {
                             let n = l.len_utf8();

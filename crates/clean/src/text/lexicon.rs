@@ -734,6 +734,25 @@ pub fn contains_short(hay: &str, needle: &str) -> bool {
     memchr::memchr_iter(first, hay).any(|k| hay[k..].starts_with(needle))
 }
 
+/// [`char::to_lowercase`] of a character that lowercases to one character, answered without
+/// the Unicode tables for Latin-1, basic Cyrillic, General Punctuation and CJK (a binary search
+/// per character otherwise); `None` sends the caller to the tables.
+pub fn lower_char(c: char) -> Option<char> {
+    let u = c as u32;
+    let l = match u {
+        0x41..=0x5a => u + 0x20,
+        0..=0x7f => u,
+        0xc0..=0xd6 | 0xd8..=0xde => u + 0x20,
+        0x80..=0xbf | 0xd7 | 0xdf..=0xff => u,
+        0x400..=0x40f => u + 0x50,
+        0x410..=0x42f => u + 0x20,
+        0x430..=0x45f => u,
+        0x2000..=0x206f | 0x3000..=0x30ff | 0x4e00..=0x9fff | 0xac00..=0xd7a3 => u,
+        _ => return None,
+    };
+    char::from_u32(l)
+}
+
 /// A line lowercased character by character ([`char::to_lowercase`]). The ASCII stretches
 /// between other characters are lowercased in bulk; `str::to_lowercase` goes character by
 /// character after the first non-ASCII one (a curly quote early in most lines). It also differs
@@ -757,7 +776,10 @@ pub fn lowercase(text: &str) -> CompactString {
             break;
         };
         i += c.len_utf8();
-        out.extend(c.to_lowercase());
+        match lower_char(c) {
+            Some(l) => out.push(l),
+            None => out.extend(c.to_lowercase()),
+        }
     }
     out
 }
@@ -1484,6 +1506,20 @@ mod tests {
             let lower = line.to_lowercase();
             assert_eq!(lowercase(line), lower, "{line}");
             assert_eq!(heading_key_of_lower(&lower), heading_key(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn fast_lowercase_agrees_with_the_standard_library() {
+        for c in (0u32..0x3_0000).filter_map(char::from_u32) {
+            if let Some(l) = lower_char(c) {
+                assert_eq!(
+                    c.to_lowercase().collect::<String>(),
+                    l.to_string(),
+                    "U+{:04X}",
+                    c as u32
+                );
+            }
         }
     }
 
