@@ -24,6 +24,8 @@ pub struct Line<'a> {
     pub lower: CompactString,
     /// [`lexicon::heading_key`] of short lines (empty for long ones).
     pub key: CompactString,
+    /// [`lexicon::word_bit`]s of the words of `key`.
+    pub key_bits: u64,
     /// `\w+` tokens.
     pub words: usize,
     /// Length in word units: words, plus CJK characters / 2 (CJK runs are one token).
@@ -548,16 +550,29 @@ impl<'a> Line<'a> {
         let (terminal, ends_colon, ends_question) = ends_terminal(text);
         // The heading key of a short line, from its lowercased text (`lower` is whole for
         // lines of up to LOWER_FULL_WORDS words).
-        let key = if words <= 30 {
-            lexicon::heading_key_of_lower(&lower)
+        let lexicon::KeyInfo {
+            key,
+            word_bits: key_bits,
+            phrase_tags,
+        } = if words <= 30 {
+            lexicon::key_of_lower(&lower)
         } else {
-            CompactString::default()
+            lexicon::KeyInfo::default()
         };
-        let cues = cues(text, &lower, &key, words, separators, markup_chars);
+        let cues = cues(
+            text,
+            &lower,
+            &key,
+            phrase_tags,
+            words,
+            separators,
+            markup_chars,
+        );
         Line {
             no,
             text,
             key,
+            key_bits,
             words,
             units: words as f32 + cjk as f32 / 2.0,
             chars,
@@ -591,14 +606,14 @@ fn cues(
     text: &str,
     lower: &str,
     key: &str,
+    phrase_tags: u8,
     words: usize,
     separators: usize,
     markup_chars: bool,
 ) -> Cues {
     let short = words <= 12;
-    // One scan for the furniture phrases and the promotion prompts (`key` is empty past 30
-    // words).
-    let phrase_tags = lexicon::phrase_tags(key);
+    // `phrase_tags`: the furniture phrases and promotion prompts of the key (none past 30
+    // words, where the key is empty).
     let mut c = Cues {
         separators,
         promo_prompt: phrase_tags & lexicon::PROMO_TAG != 0,
@@ -852,6 +867,8 @@ pub struct TitleWords {
     words: FastSet<String>,
     /// For each first byte, a bit per word length (in bytes, below 64).
     filter: Vec<u64>,
+    /// [`lexicon::word_bit`]s of the words.
+    bits: u64,
 }
 
 impl TitleWords {
@@ -863,12 +880,18 @@ impl TitleWords {
             .map(str::to_string)
             .collect();
         let mut filter = vec![0u64; 256];
+        let mut bits = 0u64;
         for w in &words {
             if let Some(b) = w.as_bytes().first() {
                 filter[usize::from(*b)] |= 1u64 << w.len().min(63);
+                bits |= lexicon::word_bit(*b, w.len());
             }
         }
-        TitleWords { words, filter }
+        TitleWords {
+            words,
+            filter,
+            bits,
+        }
     }
 
     fn contains(&self, w: &str) -> bool {
@@ -889,6 +912,10 @@ impl TitleWords {
 /// Share of the line's words that are title words (0 when there is no title).
 pub fn title_similarity(line: &Line<'_>, title_words: &TitleWords) -> f32 {
     if title_words.len() == 0 || line.words == 0 || line.words > 40 {
+        return 0.0;
+    }
+    if !line.key.is_empty() && line.key_bits & title_words.bits == 0 {
+        // No word of the key can be a title word.
         return 0.0;
     }
     let mut hit = 0usize;

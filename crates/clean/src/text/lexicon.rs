@@ -10,7 +10,12 @@ use std::sync::LazyLock;
 
 use compact_str::CompactString;
 
-pub use pith_core::fnv::{FastMap, FastSet};
+/// Maps and sets of the word lists, hashed with foldhash (a fixed seed, so runs are
+/// reproducible): it reads a word 8 bytes at a step, where FNV-1a (`pith_core::fnv`) takes a
+/// multiply per byte, and phrase lookups hash every candidate run of words.
+pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+/// See [`FastMap`].
+pub type FastSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
 
 /// Phrases as word runs, each with a tag bit (the list it came from), and the set of their
 /// first words so that most positions of a line are rejected with one lookup.
@@ -67,34 +72,49 @@ impl PhraseSet {
             while first_end < bytes.len() && bytes[first_end] != b' ' {
                 first_end += 1;
             }
-            let len_bit = 1u64 << (first_end - start).min(63);
-            let maybe = self
-                .first_filter
-                .get(usize::from(bytes[start]))
-                .is_some_and(|bits| bits & len_bit != 0);
-            if maybe
-                && key
-                    .get(start..first_end)
-                    .is_some_and(|w| self.first_words.contains(w))
-            {
-                let mut end = first_end;
-                for _ in 0..self.max_words {
-                    if let Some(t) = key.get(start..end).and_then(|g| self.phrases.get(g)) {
-                        found |= t;
-                        if found & want == want {
-                            return found;
-                        }
-                    }
-                    if end >= bytes.len() {
-                        break;
-                    }
-                    end += 1;
-                    while end < bytes.len() && bytes[end] != b' ' {
-                        end += 1;
-                    }
+            if self.may_start(bytes[start], first_end - start) {
+                found |= self.tags_from(key, start, first_end, want);
+                if found & want == want {
+                    return found;
                 }
             }
             start = first_end + 1;
+        }
+        found
+    }
+
+    /// Whether a word of `len` bytes starting with byte `first` may start a phrase.
+    fn may_start(&self, first: u8, len: usize) -> bool {
+        self.first_filter
+            .get(usize::from(first))
+            .is_some_and(|bits| bits & (1u64 << len.min(63)) != 0)
+    }
+
+    /// The tags of the phrases of `key` that start with its word `start..first_end`.
+    fn tags_from(&self, key: &str, start: usize, first_end: usize, want: u8) -> u8 {
+        let bytes = key.as_bytes();
+        let mut found = 0u8;
+        if !key
+            .get(start..first_end)
+            .is_some_and(|w| self.first_words.contains(w))
+        {
+            return 0;
+        }
+        let mut end = first_end;
+        for _ in 0..self.max_words {
+            if let Some(t) = key.get(start..end).and_then(|g| self.phrases.get(g)) {
+                found |= t;
+                if found & want == want {
+                    return found;
+                }
+            }
+            if end >= bytes.len() {
+                break;
+            }
+            end += 1;
+            while end < bytes.len() && bytes[end] != b' ' {
+                end += 1;
+            }
         }
         found
     }
@@ -784,10 +804,27 @@ pub fn lowercase(text: &str) -> CompactString {
     out
 }
 
-/// [`heading_key`] of a line from its lowercased text `lower`. A byte loop: ASCII bytes
-/// through a class test, letters in runs; other characters are decoded (letters are copied as
-/// they are, `lower` being lowercased already).
-pub fn heading_key_of_lower(lower: &str) -> CompactString {
+/// A line's heading key with what one pass over it also gives: a 64-bit signature of its
+/// words (a bit per first byte and length, see [`word_bit`]) and the [`phrase_tags`] of the key.
+#[derive(Debug, Default)]
+pub struct KeyInfo {
+    pub key: CompactString,
+    pub word_bits: u64,
+    pub phrase_tags: u8,
+}
+
+/// The signature bit of a word from its first byte and length: two words can only be equal when
+/// their bits are, so lines whose signature shares no bit with the title's have no title word.
+pub fn word_bit(first: u8, len: usize) -> u64 {
+    1u64 << ((u32::from(first) * 37 + (len as u32) * 11) & 63)
+}
+
+/// [`heading_key`] of a line from its lowercased text `lower`, with its word signature and
+/// phrase tags. A byte loop: ASCII bytes through a class test, letters in runs; other
+/// characters are decoded (letters are copied as they are, `lower` being lowercased already).
+/// Each word is checked against the phrase filter as it ends, so the phrases are looked up only
+/// where one may start (a separate scan of the key for them was a twentieth of the time).
+pub fn key_of_lower(lower: &str) -> KeyInfo {
     // Built in a stack buffer for short lines (the key is never longer than `lower`).
     let mut small = [0u8; 64];
     let mut big = Vec::new();
@@ -797,6 +834,23 @@ pub fn heading_key_of_lower(lower: &str) -> CompactString {
         big.resize(lower.len(), 0);
         &mut big
     };
+    let phrases = &*PHRASES;
+    // Starts of words that may begin a phrase; past the array, the whole key is scanned.
+    let mut starts = [0usize; 16];
+    let mut n_starts = 0usize;
+    let mut word_bits = 0u64;
+    let mut word_start = 0usize;
+    let mut end_word = |key: &[u8], s: usize, e: usize, n_starts: &mut usize| {
+        if e > s {
+            word_bits |= word_bit(key[s], e - s);
+            if phrases.may_start(key[s], e - s) {
+                if let Some(slot) = starts.get_mut(*n_starts) {
+                    *slot = s;
+                }
+                *n_starts += 1;
+            }
+        }
+    };
     let mut n = 0;
     let mut pending_space = false;
     let bytes = lower.as_bytes();
@@ -805,8 +859,10 @@ pub fn heading_key_of_lower(lower: &str) -> CompactString {
         let b = bytes[i];
         if b.is_ascii_alphabetic() {
             if pending_space && n > 0 {
+                end_word(key, word_start, n, &mut n_starts);
                 key[n] = b' ';
                 n += 1;
+                word_start = n;
             }
             pending_space = false;
             // A run of letters at once (`lower` is lowercased already), a byte at a time:
@@ -831,8 +887,10 @@ pub fn heading_key_of_lower(lower: &str) -> CompactString {
         let len = c.len_utf8();
         if is_alpha(c) {
             if pending_space && n > 0 {
+                end_word(key, word_start, n, &mut n_starts);
                 key[n] = b' ';
                 n += 1;
+                word_start = n;
             }
             pending_space = false;
             key[n..n + len].copy_from_slice(&bytes[i..i + len]);
@@ -842,8 +900,37 @@ pub fn heading_key_of_lower(lower: &str) -> CompactString {
         }
         i += len;
     }
+    end_word(key, word_start, n, &mut n_starts);
     // Only whole characters' UTF-8 and spaces were written.
-    CompactString::from_utf8(&key[..n]).unwrap_or_default()
+    let key = CompactString::from_utf8(&key[..n]).unwrap_or_default();
+    let want = FURNITURE_TAG | PROMO_TAG;
+    let phrase_tags = if n_starts > starts.len() {
+        phrases.tags(&key, want)
+    } else {
+        let mut found = 0u8;
+        for &s in &starts[..n_starts] {
+            let e = key.as_bytes()[s..]
+                .iter()
+                .position(|b| *b == b' ')
+                .map_or(key.len(), |k| s + k);
+            found |= phrases.tags_from(&key, s, e, want);
+            if found & want == want {
+                break;
+            }
+        }
+        found
+    };
+    KeyInfo {
+        key,
+        word_bits,
+        phrase_tags,
+    }
+}
+
+/// [`heading_key`] of a line from its lowercased text (see [`key_of_lower`]).
+#[cfg(test)]
+pub fn heading_key_of_lower(lower: &str) -> CompactString {
+    key_of_lower(lower).key
 }
 
 /// The furniture a short line opens, if it is a furniture heading. `key` is [`heading_key`]
@@ -1016,6 +1103,7 @@ static PHRASES: LazyLock<PhraseSet> = LazyLock::new(|| {
 
 /// Which phrase lists ([`FURNITURE_TAG`], [`PROMO_TAG`]) have a phrase in the line whose
 /// [`heading_key`] is `key`.
+#[cfg(test)]
 pub fn phrase_tags(key: &str) -> u8 {
     PHRASES.tags(key, FURNITURE_TAG | PROMO_TAG)
 }
@@ -1520,6 +1608,31 @@ mod tests {
                     c as u32
                 );
             }
+        }
+    }
+
+    #[test]
+    fn one_pass_key_gives_the_phrase_tags_and_word_bits_of_a_scan() {
+        // More words that may start a phrase than the start array holds: the fallback scan.
+        let many = "subscribe to ".repeat(20);
+        for line in [
+            "Subscribe to our newsletter",
+            "Follow us on Twitter and sign up for our daily briefing",
+            "All rights reserved © 2024",
+            "The council voted on the bridge",
+            many.trim(),
+            "",
+        ] {
+            let lower = line.to_lowercase();
+            let info = key_of_lower(&lower);
+            assert_eq!(info.key, heading_key(line), "{line}");
+            assert_eq!(info.phrase_tags, phrase_tags(&info.key), "{line}");
+            let bits = info
+                .key
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .fold(0, |b, w| b | word_bit(w.as_bytes()[0], w.len()));
+            assert_eq!(info.word_bits, bits, "{line}");
         }
     }
 
