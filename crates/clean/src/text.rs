@@ -1042,8 +1042,24 @@ fn prepare<'a>(dump: &'a str, model: &LineModel) -> Option<Prepared<'a>> {
     let mut lines: Vec<Line<'a>> =
         Vec::with_capacity(memchr::memchr_iter(b'\n', dump.as_bytes()).count() + 1);
     let mut blank_pending = false;
-    for (no, raw) in dump.lines().enumerate() {
-        let t = raw.trim();
+    // `str::lines` with the memchr crate's newline search (vectorised over the whole dump,
+    // where `lines` searches line by line); a trailing newline yields no last line, as there.
+    let bytes = dump.as_bytes();
+    let ends = memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()));
+    let mut start = 0;
+    for (no, end) in ends.enumerate() {
+        if start >= bytes.len() && end == bytes.len() {
+            break;
+        }
+        let raw = dump.get(start..end).unwrap_or("");
+        start = end + 1;
+        // ASCII whitespace first; the Unicode test only when a line starts or ends beyond ASCII
+        // (or with a vertical tab, Unicode white space that `trim_ascii` keeps).
+        let mut t = raw.trim_ascii();
+        let odd = |b: &u8| !b.is_ascii() || *b == 0x0b;
+        if t.as_bytes().first().is_some_and(odd) || t.as_bytes().last().is_some_and(odd) {
+            t = t.trim();
+        }
         if t.is_empty() {
             blank_pending = true;
             if let Some(last) = lines.last_mut() {
@@ -1470,6 +1486,30 @@ mod tests {
         assert!(out.text.contains("clear timetable"));
         let other = clean_dump_with(&d, Some(&stats), "other.example");
         assert!(other.text.contains("independent newspaper"));
+    }
+
+    #[test]
+    fn lines_are_split_and_trimmed_like_str_lines_and_trim() {
+        for dump in [
+            "",
+            "\n",
+            "a\n",
+            "a\n\n",
+            "a\r\nb",
+            "\u{b}title words here\u{b}\n\u{a0}body text line\u{2003}\n\u{85}",
+            "  x  \n\t\n y",
+        ] {
+            let want: Vec<(usize, &str)> = dump
+                .lines()
+                .enumerate()
+                .map(|(no, l)| (no, l.trim()))
+                .filter(|(_, l)| !l.is_empty())
+                .collect();
+            let got: Vec<(usize, &str)> = prepare(dump, LineModel::shipped())
+                .map(|p| p.lines.iter().map(|l| (l.no, l.text)).collect())
+                .unwrap_or_default();
+            assert_eq!(got, want, "{dump:?}");
+        }
     }
 
     #[test]
