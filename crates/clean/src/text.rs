@@ -46,8 +46,6 @@ pub use lexicon::Furniture;
 pub use model::{BlockParams, LineModel};
 pub use stats::LineStats;
 
-use std::collections::HashMap;
-
 use features::{Line, N_FEATURES};
 
 /// A cleaned text dump.
@@ -1076,10 +1074,9 @@ fn prepare<'a>(dump: &'a str, model: &LineModel) -> Option<Prepared<'a>> {
         return None;
     }
     // Repeats of each line: one lookup per line gives its group (the first line with its
-    // text), then each line reads its group's count. foldhash reads 8 bytes at a step, where
-    // FNV-1a reads one; whole lines are long keys.
-    let mut first_of: HashMap<&str, usize, foldhash::fast::FixedState> =
-        HashMap::with_capacity_and_hasher(lines.len(), foldhash::fast::FixedState::default());
+    // text), then each line reads its group's count.
+    let mut first_of: lexicon::FastMap<&str, usize> =
+        lexicon::FastMap::with_capacity_and_hasher(lines.len(), Default::default());
     let mut group = Vec::with_capacity(lines.len());
     let mut count = vec![0usize; lines.len()];
     for (k, l) in lines.iter().enumerate() {

@@ -401,26 +401,6 @@ fn gather(v: u64, bit: u32) -> u64 {
     (((v >> bit) & 0x0101_0101_0101_0101).wrapping_mul(0x0102_0408_1020_4080)) >> 56
 }
 
-/// How many bytes `seg` starts with that are ASCII, eight at a time.
-fn ascii_prefix(seg: &[u8]) -> usize {
-    let mut words = seg.chunks_exact(8);
-    let mut n = 0;
-    for w in &mut words {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(w);
-        let high = u64::from_le_bytes(b) & 0x8080_8080_8080_8080;
-        if high != 0 {
-            return n + (high.trailing_zeros() / 8) as usize;
-        }
-        n += 8;
-    }
-    n + words
-        .remainder()
-        .iter()
-        .position(|x| !x.is_ascii())
-        .unwrap_or(words.remainder().len())
-}
-
 /// Chunks of at least this many ASCII bytes go through [`Scan::ascii_chunk`].
 const MIN_CHUNK: usize = 16;
 
@@ -512,7 +492,7 @@ impl Scan {
                     self.buf_len += 1;
                 }
             } else {
-                // A new word: its first bytes copied whole, lowercased through a table (a fixed
+                // A new word: its first bytes copied whole, lowercased eight at a time (a fixed
                 // count, so no loop exit to predict; bytes past the word are never read).
                 for (dst, src) in self
                     .buf
@@ -603,21 +583,25 @@ impl<'a> Line<'a> {
     /// [`Line::measure`], with runs of at least `min_chunk` ASCII bytes counted in chunks.
     fn measure_with(no: usize, text: &'a str, min_chunk: usize) -> Line<'a> {
         let mut s = Scan::default();
+        // Where the last ASCII run found too short for a chunk ends.
+        let mut short_run_end = 0;
         let ascii = text.is_ascii();
         let bytes = text.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
             let b = bytes[i];
-            if b < 0x80 {
+            if b < 0x80 && i >= short_run_end {
                 // Up to 64 ASCII bytes at once, when there are enough of them.
                 let end = (i + 64).min(bytes.len());
                 let seg = &bytes[i..end];
-                let n = ascii_prefix(seg);
+                let n = lexicon::ascii_prefix(seg);
                 if n >= min_chunk {
                     s.ascii_chunk(&seg[..n]);
                     i += n;
                     continue;
                 }
+                // Too short a run: its bytes go one at a time, without asking again.
+                short_run_end = i + n;
             }
             // ASCII through a class table; the Unicode tables are slow and most text is ASCII.
             let (c, class) = if b < 0x80 {
@@ -704,7 +688,7 @@ impl<'a> Line<'a> {
             }
             s.in_word = word_char;
             s.prev_lower = class & LOWER != 0;
-            // The rest of a run of ASCII lowercase s.letters (most of any text) in a tight loop:
+            // The rest of a run of ASCII lowercase letters (most of any text) in a tight loop:
             // each only counts as a letter and goes into the word buffer.
             if b < 0x80 && s.prev_lower {
                 let start = i;

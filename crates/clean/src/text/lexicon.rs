@@ -773,6 +773,26 @@ pub fn lower_char(c: char) -> Option<char> {
     char::from_u32(l)
 }
 
+/// How many bytes `seg` starts with that are ASCII, eight at a time.
+pub fn ascii_prefix(seg: &[u8]) -> usize {
+    let mut words = seg.chunks_exact(8);
+    let mut n = 0;
+    for w in &mut words {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(w);
+        let high = u64::from_le_bytes(b) & 0x8080_8080_8080_8080;
+        if high != 0 {
+            return n + (high.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    n + words
+        .remainder()
+        .iter()
+        .position(|x| !x.is_ascii())
+        .unwrap_or(words.remainder().len())
+}
+
 /// A line lowercased character by character ([`char::to_lowercase`]). The ASCII stretches
 /// between other characters are lowercased in bulk; `str::to_lowercase` goes character by
 /// character after the first non-ASCII one (a curly quote early in most lines). It also differs
@@ -782,10 +802,7 @@ pub fn lowercase(text: &str) -> CompactString {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        let end = bytes[i..]
-            .iter()
-            .position(|b| !b.is_ascii())
-            .map_or(bytes.len(), |n| i + n);
+        let end = i + ascii_prefix(&bytes[i..]);
         let start = out.len();
         out.push_str(text.get(i..end).unwrap_or(""));
         if let Some(tail) = out.get_mut(start..) {
@@ -857,48 +874,49 @@ pub fn key_of_lower(lower: &str) -> KeyInfo {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        if b.is_ascii_alphabetic() {
-            if pending_space && n > 0 {
-                end_word(key, word_start, n, &mut n_starts);
-                key[n] = b' ';
-                n += 1;
-                word_start = n;
-            }
-            pending_space = false;
-            // A run of letters at once (`lower` is lowercased already), a byte at a time:
-            // runs are short, and a `memcpy` call per run costs more.
-            while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
-                key[n] = bytes[i];
-                n += 1;
-                i += 1;
-            }
-            continue;
-        }
-        if b.is_ascii() {
+        // The byte length of the letter at `i`; anything else sets a pending space (digits
+        // excepted) and is passed.
+        let letter = if b.is_ascii_alphabetic() {
+            1
+        } else if b.is_ascii() {
             if !b.is_ascii_digit() {
                 pending_space = true;
             }
             i += 1;
             continue;
-        }
-        let Some(c) = lower.get(i..).and_then(|t| t.chars().next()) else {
-            break;
-        };
-        let len = c.len_utf8();
-        if is_alpha(c) {
-            if pending_space && n > 0 {
-                end_word(key, word_start, n, &mut n_starts);
-                key[n] = b' ';
-                n += 1;
-                word_start = n;
+        } else {
+            let Some(c) = lower.get(i..).and_then(|t| t.chars().next()) else {
+                break;
+            };
+            if !is_alpha(c) {
+                if is_punctuation_block(c) || !c.is_numeric() {
+                    pending_space = true;
+                }
+                i += c.len_utf8();
+                continue;
             }
-            pending_space = false;
-            key[n..n + len].copy_from_slice(&bytes[i..i + len]);
-            n += len;
-        } else if is_punctuation_block(c) || !c.is_numeric() {
-            pending_space = true;
+            c.len_utf8()
+        };
+        if pending_space && n > 0 {
+            end_word(key, word_start, n, &mut n_starts);
+            key[n] = b' ';
+            n += 1;
+            word_start = n;
         }
-        i += len;
+        pending_space = false;
+        if letter == 1 {
+            // A run of ASCII letters at once (`lower` is lowercased already), a byte at a
+            // time: runs are short, and a `memcpy` call per run costs more.
+            while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+                key[n] = bytes[i];
+                n += 1;
+                i += 1;
+            }
+        } else {
+            key[n..n + letter].copy_from_slice(&bytes[i..i + letter]);
+            n += letter;
+            i += letter;
+        }
     }
     end_word(key, word_start, n, &mut n_starts);
     // Only whole characters' UTF-8 and spaces were written.
