@@ -260,22 +260,17 @@ fn eval_into_a_closed_pipe_or_on_an_empty_gold_set_does_not_panic() {
     }
     std::fs::write(dir.path().join("gold.jsonl"), &gold).expect("write");
     std::fs::write(dir.path().join("pred.jsonl"), &gold).expect("write");
-    let mut child = crate::common::pith()
-        .current_dir(dir.path())
-        .args([
+    let out = run_with_closed_stdout(
+        dir.path(),
+        &[
             "eval",
             "--gold",
             "gold.jsonl",
             "--pred",
             "pred.jsonl",
             "--per-doc",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("pith starts");
-    drop(child.stdout.take());
-    let out = child.wait_with_output().expect("pith ends");
+        ],
+    );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
 
@@ -290,15 +285,7 @@ fn eval_into_a_closed_pipe_or_on_an_empty_gold_set_does_not_panic() {
 /// Bug: `pith clean data | head` failed with "cannot write -: Broken pipe" and exit 1.
 #[test]
 fn a_stage_command_piped_into_a_reader_that_stops_early_exits_quietly() {
-    let mut child = crate::common::pith()
-        .current_dir(repo())
-        .args(["clean", "data", "--quiet"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("pith starts");
-    drop(child.stdout.take());
-    let out = child.wait_with_output().expect("pith ends");
+    let out = run_with_closed_stdout(&repo(), &["clean", "data", "--quiet"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
 }

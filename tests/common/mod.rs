@@ -22,6 +22,20 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Output {
         .expect("pith runs")
 }
 
+/// Runs pith with `args` in `dir`, its standard output a pipe whose reader has gone away
+/// (`pith ... | head` after `head` exits).
+pub fn run_with_closed_stdout(dir: &Path, args: &[&str]) -> Output {
+    let mut child = pith()
+        .current_dir(dir)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("pith starts");
+    drop(child.stdout.take());
+    child.wait_with_output().expect("pith ends")
+}
+
 /// Runs pith with `stdin` piped in.
 pub fn run_with_stdin(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
     let mut child = pith()
