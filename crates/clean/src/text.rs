@@ -1037,8 +1037,14 @@ struct Prepared<'a> {
 
 /// Measures the lines of a dump, finds the title and scores every line.
 fn prepare<'a>(dump: &'a str, model: &LineModel) -> Option<Prepared<'a>> {
-    let mut lines: Vec<Line<'a>> =
-        Vec::with_capacity(memchr::memchr_iter(b'\n', dump.as_bytes()).count() + 1);
+    let n_lines = memchr::memchr_iter(b'\n', dump.as_bytes()).count() + 1;
+    let mut lines: Vec<Line<'a>> = Vec::with_capacity(n_lines);
+    // Repeats of each line: the first line with the same text (its group) and the group's
+    // count. A repeat is not measured again but copied from its group's first line: a fifth of
+    // a dump's lines repeat one above them (menus, share bars, "Read more").
+    let mut first_of: lexicon::FastMap<&str, usize> =
+        lexicon::FastMap::with_capacity_and_hasher(n_lines, Default::default());
+    let mut group = Vec::with_capacity(n_lines);
     let mut blank_pending = false;
     // `str::lines` with the memchr crate's newline search (vectorised over the whole dump,
     // where `lines` searches line by line); a trailing newline yields no last line, as there.
@@ -1065,24 +1071,27 @@ fn prepare<'a>(dump: &'a str, model: &LineModel) -> Option<Prepared<'a>> {
             }
             continue;
         }
-        let mut l = Line::measure(no, t);
+        let k = lines.len();
+        let g = *first_of.entry(t).or_insert(k);
+        let mut l = match lines.get(g) {
+            Some(first) => Line {
+                no,
+                blank_after: false,
+                ..first.clone()
+            },
+            None => Line::measure(no, t),
+        };
         l.blank_before = blank_pending;
         blank_pending = false;
         lines.push(l);
+        group.push(g);
     }
     if lines.is_empty() {
         return None;
     }
-    // Repeats of each line: one lookup per line gives its group (the first line with its
-    // text), then each line reads its group's count.
-    let mut first_of: lexicon::FastMap<&str, usize> =
-        lexicon::FastMap::with_capacity_and_hasher(lines.len(), Default::default());
-    let mut group = Vec::with_capacity(lines.len());
     let mut count = vec![0usize; lines.len()];
-    for (k, l) in lines.iter().enumerate() {
-        let g = *first_of.entry(l.text).or_insert(k);
+    for &g in &group {
         count[g] += 1;
-        group.push(g);
     }
     for (l, g) in lines.iter_mut().zip(group) {
         l.dup = count[g];
@@ -1507,6 +1516,34 @@ mod tests {
                 .unwrap_or_default();
             assert_eq!(got, want, "{dump:?}");
         }
+    }
+
+    #[test]
+    fn a_repeated_line_is_measured_like_its_first_occurrence() {
+        // Repeats are copied from the first line with their text; each must still read as if
+        // measured on its own, with its own position, blank neighbours and repeat count.
+        let dump =
+            "Share\n\nStory title here\nShare\nThe body of the story, long enough to count.\n\
+                    Share\n\nRead more\nRead more\n";
+        let prep = prepare(dump, LineModel::shipped()).expect("lines");
+        assert_eq!(prep.lines.len(), 7);
+        for l in &prep.lines {
+            let mut fresh = Line::measure(l.no, l.text);
+            fresh.blank_before = l.blank_before;
+            fresh.blank_after = l.blank_after;
+            fresh.dup = dump.lines().filter(|x| x.trim() == l.text).count();
+            assert_eq!(format!("{l:?}"), format!("{fresh:?}"), "line {}", l.no);
+        }
+        let shares: Vec<(usize, bool, bool)> = prep
+            .lines
+            .iter()
+            .filter(|l| l.text == "Share")
+            .map(|l| (l.no, l.blank_before, l.blank_after))
+            .collect();
+        assert_eq!(
+            shares,
+            [(0, false, true), (3, false, false), (5, false, true)]
+        );
     }
 
     #[test]
