@@ -3,7 +3,7 @@
 //! after the final run: every input document has exactly one outcome (written, or dropped or
 //! rejected with a reason), no part is half-written, and the state matches the outputs.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -43,17 +43,27 @@ fn kill_9_at_random_points_then_resume_gives_every_document_one_outcome() {
     // Kills land at random instants up to `window` ms after the start; a slow (loaded) machine
     // that spends the window starting up gets a longer one, so kills keep moving the run on.
     let (mut window, mut last_parts) = (380u64, None);
+    // For the message if the loop is too slow: how the runs that finished before their kill
+    // exited (an early error in every run would be a recovery bug), the slowest step (a stall
+    // in I/O), and the last run's stderr.
+    let mut exits: BTreeMap<String, usize> = BTreeMap::new();
+    let mut slowest = (Duration::ZERO, "");
+    let stderr_log = dir.join("last-run.stderr");
     while kills < 50 {
+        let step = Instant::now();
         let mut child = pith()
             .current_dir(dir)
             .args(["run", "-c", "sched.toml", "--threads", "2", "--quiet"])
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(&stderr_log).expect("stderr log"))
             .spawn()
             .expect("pith starts");
         std::thread::sleep(Duration::from_millis(20 + rng.below(window)));
-        if child.try_wait().expect("wait").is_some() {
+        let what;
+        if let Some(status) = child.try_wait().expect("wait") {
             // The run finished before the kill: the input grows, as under cron.
+            *exits.entry(format!("{status}")).or_default() += 1;
+            what = "a run that finished";
             finished += 1;
             rounds += 1;
             exp.extend(generate(
@@ -66,6 +76,7 @@ fn kill_9_at_random_points_then_resume_gives_every_document_one_outcome() {
         } else {
             child.kill().expect("kill -9");
             child.wait().expect("reap");
+            what = "a killed run";
             kills += 1;
         }
         let parts = assert_consistent_so_far(&out)
@@ -75,9 +86,16 @@ fn kill_9_at_random_points_then_resume_gives_every_document_one_outcome() {
         }
         last_parts = parts;
         progress.extend(parts);
+        if step.elapsed() > slowest.0 {
+            slowest = (step.elapsed(), what);
+        }
         assert!(
             started.elapsed() < Duration::from_secs(240),
-            "too slow: {kills} kills"
+            "too slow: {kills} kills, {finished} runs finished before their kill, exiting as \
+             {exits:?}; kill window {window} ms; slowest step {:.1}s ({}); last run's stderr:\n{}",
+            slowest.0.as_secs_f64(),
+            slowest.1,
+            std::fs::read_to_string(&stderr_log).unwrap_or_default()
         );
     }
     let o = run_in(dir, &["run", "-c", "sched.toml", "--threads", "2"]);
