@@ -87,12 +87,13 @@ fn timed(f: impl FnOnce()) -> (f64, f64) {
     (cpu, wall)
 }
 
-/// On-CPU time of this (single-threaded) process in seconds, from /proc/self/schedstat; the
-/// load of other processes on a shared machine does not inflate it as it does wall time.
+/// On-CPU time of this (single-threaded) process in seconds, from
+/// `clock_gettime(CLOCK_PROCESS_CPUTIME_ID)`; the load of other processes on a shared machine
+/// does not inflate it as it does wall time (`/proc/self/schedstat`, used before, lags by up to
+/// a scheduler tick).
 fn cpu_seconds() -> Option<f64> {
-    let s = std::fs::read_to_string("/proc/self/schedstat").ok()?;
-    let ns: f64 = s.split_whitespace().next()?.parse().ok()?;
-    Some(ns / 1e9)
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime);
+    Some(t.tv_sec as f64 + t.tv_nsec as f64 / 1e9)
 }
 
 fn python() -> Option<String> {

@@ -11,15 +11,15 @@ use std::path::PathBuf;
 
 use pith_clean::text::{self, score, LineStats, Options};
 
-/// CPU time of this thread in ns (Linux `/proc/thread-self/schedstat`), to measure one core
-/// on a shared machine.
+/// CPU time of this thread in ns (`clock_gettime(CLOCK_THREAD_CPUTIME_ID)`, exact where
+/// `/proc/thread-self/schedstat` lags by up to a scheduler tick), to measure one core on a
+/// shared machine.
 fn thread_cpu_ns() -> Option<u64> {
-    fs::read_to_string("/proc/thread-self/schedstat")
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+    u64::try_from(t.tv_sec)
         .ok()?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()
+        .checked_mul(1_000_000_000)?
+        .checked_add(u64::try_from(t.tv_nsec).ok()?)
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

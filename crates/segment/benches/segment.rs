@@ -279,12 +279,12 @@ fn mb_per_s(bytes: usize, secs: f64) -> f64 {
     bytes as f64 / 1e6 / secs
 }
 
-/// CPU time this thread has run, in seconds (Linux `schedstat`), so that throughput on one
-/// core can be measured on a shared, loaded machine; `None` elsewhere.
+/// CPU time this thread has run, in seconds (`clock_gettime(CLOCK_THREAD_CPUTIME_ID)`), so
+/// that throughput on one core can be measured on a shared, loaded machine. (Linux `schedstat`,
+/// used before, lags by up to a scheduler tick.)
 fn thread_cpu_secs() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let ns: u64 = stat.split_whitespace().next()?.parse().ok()?;
-    Some(ns as f64 / 1e9)
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+    Some(t.tv_sec as f64 + t.tv_nsec as f64 / 1e9)
 }
 
 /// Best of three runs: (wall seconds, CPU seconds of this thread, the count `f` returned).
