@@ -87,13 +87,10 @@ fn timed(f: impl FnOnce()) -> (f64, f64) {
     (cpu, wall)
 }
 
-/// On-CPU time of this (single-threaded) process in seconds, from
-/// `clock_gettime(CLOCK_PROCESS_CPUTIME_ID)`; the load of other processes on a shared machine
-/// does not inflate it as it does wall time (`/proc/self/schedstat`, used before, lags by up to
-/// a scheduler tick).
+/// On-CPU time of this (single-threaded) process in seconds ([`pith_core::cpu_time`]); the
+/// load of other processes on a shared machine does not inflate it as it does wall time.
 fn cpu_seconds() -> Option<f64> {
-    let t = rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime);
-    Some(t.tv_sec as f64 + t.tv_nsec as f64 / 1e9)
+    pith_core::cpu_time::process_seconds()
 }
 
 fn python() -> Option<String> {

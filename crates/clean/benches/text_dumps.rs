@@ -72,16 +72,10 @@ fn mean_f1(docs: &[Doc], opts: &Options, stats: Option<&LineStats>) -> (f64, f64
     (f / n, p / n, r / n)
 }
 
-/// CPU time of this thread in ns, from `clock_gettime(CLOCK_THREAD_CPUTIME_ID)`: on a shared
-/// machine the time other processes run does not count. (`/proc/thread-self/schedstat` was used
-/// before; it is brought up to date only at scheduler ticks, so a 50 ms round read from it was
-/// off by up to a 4 ms tick, and the best of several rounds was the most flattering error.)
+/// CPU time of this thread in ns ([`pith_core::cpu_time`]): on a shared machine the wall
+/// clock also counts other processes' time slices.
 fn thread_cpu_ns() -> Option<u64> {
-    let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
-    u64::try_from(t.tv_sec)
-        .ok()?
-        .checked_mul(1_000_000_000)?
-        .checked_add(u64::try_from(t.tv_nsec).ok()?)
+    pith_core::cpu_time::thread_seconds().map(|s| (s * 1e9) as u64)
 }
 
 fn main() {

@@ -5,11 +5,9 @@
 use std::io::Read;
 use std::time::Instant;
 
-/// CPU time of this process in seconds (`clock_gettime`, exact where `/proc/self/schedstat`
-/// lags by up to a scheduler tick).
+/// CPU time of this process in seconds ([`pith_core::cpu_time`]).
 fn cpu() -> f64 {
-    let t = rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime);
-    t.tv_sec as f64 + t.tv_nsec as f64 / 1e9
+    pith_core::cpu_time::process_seconds().unwrap_or(0.0)
 }
 
 fn main() {

@@ -11,15 +11,10 @@ use std::path::PathBuf;
 
 use pith_clean::text::{self, score, LineStats, Options};
 
-/// CPU time of this thread in ns (`clock_gettime(CLOCK_THREAD_CPUTIME_ID)`, exact where
-/// `/proc/thread-self/schedstat` lags by up to a scheduler tick), to measure one core on a
-/// shared machine.
+/// CPU time of this thread in ns ([`pith_core::cpu_time`]): on a shared machine the wall
+/// clock also counts other processes' time slices.
 fn thread_cpu_ns() -> Option<u64> {
-    let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
-    u64::try_from(t.tv_sec)
-        .ok()?
-        .checked_mul(1_000_000_000)?
-        .checked_add(u64::try_from(t.tv_nsec).ok()?)
+    pith_core::cpu_time::thread_seconds().map(|s| (s * 1e9) as u64)
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -22,6 +22,7 @@
 //! assert!(matches!(v, Verdict::Drop(..)));
 //! ```
 
+pub mod cpu_time;
 mod document;
 mod error;
 pub mod fnv;

@@ -69,10 +69,8 @@ fn main() {
     );
 }
 
-/// CPU time this thread has run, in seconds (`clock_gettime(CLOCK_THREAD_CPUTIME_ID)`), so
-/// that throughput on one core can be measured on a shared, loaded machine. (Linux `schedstat`,
-/// used before, lags by up to a scheduler tick.)
+/// CPU time this thread has run, in seconds ([`pith_core::cpu_time`]), so that throughput on
+/// one core can be measured on a shared, loaded machine.
 fn thread_cpu_secs() -> Option<f64> {
-    let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
-    Some(t.tv_sec as f64 + t.tv_nsec as f64 / 1e9)
+    pith_core::cpu_time::thread_seconds()
 }
