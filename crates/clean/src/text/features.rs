@@ -594,7 +594,12 @@ impl<'a> Line<'a> {
                 // Up to 64 ASCII bytes at once, when there are enough of them.
                 let end = (i + 64).min(bytes.len());
                 let seg = &bytes[i..end];
-                let n = lexicon::ascii_prefix(seg);
+                // An all-ASCII line (most) needs no search for where its ASCII run ends.
+                let n = if ascii {
+                    seg.len()
+                } else {
+                    lexicon::ascii_prefix(seg)
+                };
                 if n >= min_chunk {
                     s.ascii_chunk(&seg[..n]);
                     i += n;
@@ -761,15 +766,24 @@ impl<'a> Line<'a> {
         } else {
             lexicon::KeyInfo::default()
         };
-        let cues = cues(
-            text,
-            &lower,
-            &key,
-            phrase_tags,
-            words,
+        // Whether the line holds an ASCII digit: of an ASCII line, the digits counted.
+        let ascii_digit = if ascii {
+            digits > 0
+        } else {
+            text.bytes().any(|b| b.is_ascii_digit())
+        };
+        let cues = Cues {
             separators,
-            markup_chars,
-        );
+            ..cues(
+                text,
+                &lower,
+                &key,
+                phrase_tags,
+                words,
+                markup_chars,
+                ascii_digit,
+            )
+        };
         Line {
             no,
             text,
@@ -804,20 +818,21 @@ impl<'a> Line<'a> {
     }
 }
 
+/// The cue flags of a line from its text, lowercased text and heading key; `has_digit`: it holds
+/// an ASCII digit. The separator count is the caller's (it comes from the measuring pass).
 fn cues(
     text: &str,
     lower: &str,
     key: &str,
     phrase_tags: u8,
     words: usize,
-    separators: usize,
     markup_chars: bool,
+    has_digit: bool,
 ) -> Cues {
     let short = words <= 12;
     // `phrase_tags`: the furniture phrases and promotion prompts of the key (none past 30
     // words, where the key is empty).
     let mut c = Cues {
-        separators,
         promo_prompt: phrase_tags & lexicon::PROMO_TAG != 0,
         ..Cues::default()
     };
@@ -894,7 +909,6 @@ fn cues(
             })
         };
         c.relative_time = words <= 10 && has_ago && has_unit();
-        let has_digit = text.bytes().any(|b| b.is_ascii_digit());
         let month = has_digit && words <= 7 && toks.iter().any(|t| MONTH_SET.contains(t));
         let numeric_date = has_digit
             && words <= 4
@@ -924,7 +938,7 @@ fn cues(
         c.date_like =
             ((month && has_digit && words <= 7) || (numeric_date && words <= 4)) && mostly_date();
         let first = toks.first().copied().unwrap_or("");
-        c.byline = (words <= 10 || (words <= 18 && text.chars().any(|ch| ch.is_ascii_digit())))
+        c.byline = (words <= 10 || (words <= 18 && has_digit))
             && (matches!(
                 first,
                 "by" | "von" | "par" | "por" | "di" | "door" | "autor" | "author" | "автор"
