@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::Instant;
 
 use pith_clean::text::{self, score, LineModel, LineStats, Options};
@@ -57,6 +58,64 @@ fn load(dir: &Path) -> Option<Vec<Doc>> {
         });
     }
     Some(docs)
+}
+
+/// The line-filter anchors of the issue table, run in the same run on the same dumps: the
+/// reference implementations in `shared/eval/baselines_text.py` (Python, standard library).
+/// Each is one whole process; its CPU time (from `getrusage` of the finished child) includes
+/// the interpreter's start and the reading of the files. Returns (F1, P, R, CPU seconds).
+fn anchor(dir: &Path, method: &str, docs: &[Doc]) -> Result<(f64, f64, f64, f64), String> {
+    let script = std::env::var("PITH_BASELINES_TEXT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| dir.join("../../../eval/baselines_text.py"));
+    if !script.exists() {
+        return Err(format!("no {}", script.display()));
+    }
+    let py = std::env::var("PITH_PYTHON").unwrap_or_else(|_| "python3".to_string());
+    let out = std::env::temp_dir().join(format!(
+        "pith-bench-text-{}-{}.jsonl",
+        method.replace([':', '+'], "_"),
+        std::process::id()
+    ));
+    let before = pith_core::cpu_time::children_seconds();
+    let run = Command::new(&py)
+        .arg(&script)
+        .arg(method)
+        .arg(dir)
+        .arg(&out)
+        .arg("--ids")
+        .arg(dir.join("gold.jsonl"))
+        .output()
+        .map_err(|e| format!("{py}: {e}"))?;
+    let after = pith_core::cpu_time::children_seconds();
+    if !run.status.success() {
+        return Err(String::from_utf8_lossy(&run.stderr).into_owned());
+    }
+    let pred: HashMap<String, String> = fs::read_to_string(&out)
+        .map_err(|e| e.to_string())?
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .map(|v| {
+            (
+                v["id"].as_str().unwrap_or("").to_string(),
+                v["text"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let _ = fs::remove_file(&out);
+    let (mut f, mut p, mut r) = (0.0, 0.0, 0.0);
+    for d in docs {
+        let s = score::prf(&d.gold, pred.get(&d.id).map_or("", String::as_str));
+        f += s.f1;
+        p += s.precision;
+        r += s.recall;
+    }
+    let n = docs.len().max(1) as f64;
+    let cpu = match (before, after) {
+        (Some(a), Some(b)) => b - a,
+        _ => f64::NAN,
+    };
+    Ok((f / n, p / n, r / n, cpu))
 }
 
 fn mean_f1(docs: &[Doc], opts: &Options, stats: Option<&LineStats>) -> (f64, f64, f64) {
@@ -141,6 +200,7 @@ fn main() {
             }
             cpu.sort_by(f64::total_cmp);
             let mb = bytes as f64 / 1e6;
+            let pith_cpu = cpu.first().copied().unwrap_or(f64::INFINITY);
             println!(
                 "  throughput {:.1} MB/s of CPU time on one core, best of {rounds} rounds (median {:.1}; {:.1} MB/s wall clock; {} bytes in, {sink} out)",
                 mb / cpu.first().copied().unwrap_or(f64::INFINITY),
@@ -148,6 +208,23 @@ fn main() {
                 mb / best,
                 bytes
             );
+            // The anchors, same dumps, same run: F1 by this bench's scorer, speed as a ratio.
+            for (method, label) in [
+                ("c4-lines", "C4 line rules"),
+                (
+                    "xdoc:2+c4-lines",
+                    "lines in 2+ documents dropped (CCNet-style) + C4 rules",
+                ),
+            ] {
+                match anchor(&dir, method, &docs) {
+                    Ok((f, p, r, secs)) => println!(
+                        "  anchor {label}: mean F1 {f:.4} (P {p:.4} R {r:.4}), {:.1} MB/s ({secs:.2} CPU s, whole Python process); pith {:.1}x its speed",
+                        mb / secs,
+                        secs / pith_cpu
+                    ),
+                    Err(e) => println!("  anchor {label}: not run ({})", e.trim()),
+                }
+            }
             let worst = {
                 let mut v: Vec<(f64, &str)> = docs
                     .iter()

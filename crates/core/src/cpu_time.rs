@@ -18,6 +18,18 @@ pub fn process_seconds() -> Option<f64> {
     read(libc::CLOCK_PROCESS_CPUTIME_ID)
 }
 
+/// CPU time (user and system) of this process's children that have ended and been waited
+/// for, in seconds: around a child process run to the end, its own CPU time.
+pub fn children_seconds() -> Option<f64> {
+    // SAFETY: `rusage` is plain data, for which all zero bytes is a valid value.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `usage` is a valid, writable `rusage` that outlives the call, which writes only
+    // into it.
+    let rc = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    (rc == 0).then(|| secs(usage.ru_utime) + secs(usage.ru_stime))
+}
+
 fn read(clock: libc::clockid_t) -> Option<f64> {
     let mut ts = libc::timespec {
         tv_sec: 0,
@@ -47,5 +59,18 @@ mod tests {
         // take some), and the clock is not tick-quantised to zero.
         assert!(b - a > 0.005 && b - a < 0.5, "{}", b - a);
         assert!(p >= b - a);
+    }
+
+    #[test]
+    fn children_cpu_time_counts_a_finished_child() {
+        let before = children_seconds().expect("rusage");
+        // A child that burns a little CPU (the shell's own loop), then is waited for.
+        let status = std::process::Command::new("sh")
+            .args(["-c", "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done"])
+            .status()
+            .expect("sh runs");
+        assert!(status.success());
+        let after = children_seconds().expect("rusage");
+        assert!(after > before, "{before} {after}");
     }
 }
