@@ -86,8 +86,9 @@ fn kill_9_at_random_points_then_resume_gives_every_document_one_outcome() {
         }
         last_parts = parts;
         progress.extend(parts);
-        if step.elapsed() > slowest.0 {
-            slowest = (step.elapsed(), what);
+        let took = step.elapsed();
+        if took > slowest.0 {
+            slowest = (took, what);
         }
         assert!(
             started.elapsed() < Duration::from_secs(240),

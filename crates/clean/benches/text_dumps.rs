@@ -91,38 +91,24 @@ fn anchor(dir: &Path, method: &str, docs: &[Doc]) -> Result<(f64, f64, f64, f64)
     if !run.status.success() {
         return Err(String::from_utf8_lossy(&run.stderr).into_owned());
     }
-    let pred: HashMap<String, String> = fs::read_to_string(&out)
-        .map_err(|e| e.to_string())?
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .map(|v| {
-            (
-                v["id"].as_str().unwrap_or("").to_string(),
-                v["text"].as_str().unwrap_or("").to_string(),
-            )
-        })
-        .collect();
+    let pred: HashMap<String, String> = pith_clean::score::load_texts(&out)?.into_iter().collect();
     let _ = fs::remove_file(&out);
-    let (mut f, mut p, mut r) = (0.0, 0.0, 0.0);
-    for d in docs {
-        let s = score::prf(&d.gold, pred.get(&d.id).map_or("", String::as_str));
-        f += s.f1;
-        p += s.precision;
-        r += s.recall;
-    }
-    let n = docs.len().max(1) as f64;
+    let (f, p, r) = mean_prf(docs, |d| pred.get(&d.id).map_or("", String::as_str));
     let cpu = match (before, after) {
         (Some(a), Some(b)) => b - a,
         _ => f64::NAN,
     };
-    Ok((f / n, p / n, r / n, cpu))
+    Ok((f, p, r, cpu))
 }
 
-fn mean_f1(docs: &[Doc], opts: &Options, stats: Option<&LineStats>) -> (f64, f64, f64) {
+/// Mean token P/R/F1 over the documents of the text each is given by `pred`.
+fn mean_prf<'d, T: AsRef<str>>(
+    docs: &'d [Doc],
+    mut pred: impl FnMut(&'d Doc) -> T,
+) -> (f64, f64, f64) {
     let (mut f, mut p, mut r) = (0.0, 0.0, 0.0);
     for d in docs {
-        let c = text::clean_dump_opts(&d.dump, opts, stats, &d.host);
-        let s = score::prf(&d.gold, &c.text);
+        let s = score::prf(&d.gold, pred(d).as_ref());
         f += s.f1;
         p += s.precision;
         r += s.recall;
@@ -131,10 +117,10 @@ fn mean_f1(docs: &[Doc], opts: &Options, stats: Option<&LineStats>) -> (f64, f64
     (f / n, p / n, r / n)
 }
 
-/// CPU time of this thread in ns ([`pith_core::cpu_time`]): on a shared machine the wall
-/// clock also counts other processes' time slices.
-fn thread_cpu_ns() -> Option<u64> {
-    pith_core::cpu_time::thread_seconds().map(|s| (s * 1e9) as u64)
+fn mean_f1(docs: &[Doc], opts: &Options, stats: Option<&LineStats>) -> (f64, f64, f64) {
+    mean_prf(docs, |d| {
+        text::clean_dump_opts(&d.dump, opts, stats, &d.host).text
+    })
 }
 
 fn main() {
@@ -189,13 +175,15 @@ fn main() {
             let mut sink = 0usize;
             for _ in 0..rounds {
                 let t = Instant::now();
-                let c = thread_cpu_ns();
+                // CPU time of this thread: on a shared machine the wall clock also counts other
+                // processes' time slices.
+                let c = pith_core::cpu_time::thread_seconds();
                 for d in &docs {
                     sink += text::clean_dump(&d.dump).text.len();
                 }
                 best = best.min(t.elapsed().as_secs_f64());
-                if let (Some(a), Some(b)) = (c, thread_cpu_ns()) {
-                    cpu.push((b - a) as f64 / 1e9);
+                if let (Some(a), Some(b)) = (c, pith_core::cpu_time::thread_seconds()) {
+                    cpu.push(b - a);
                 }
             }
             cpu.sort_by(f64::total_cmp);
@@ -203,7 +191,7 @@ fn main() {
             let pith_cpu = cpu.first().copied().unwrap_or(f64::INFINITY);
             println!(
                 "  throughput {:.1} MB/s of CPU time on one core, best of {rounds} rounds (median {:.1}; {:.1} MB/s wall clock; {} bytes in, {sink} out)",
-                mb / cpu.first().copied().unwrap_or(f64::INFINITY),
+                mb / pith_cpu,
                 mb / cpu.get(cpu.len() / 2).copied().unwrap_or(f64::INFINITY),
                 mb / best,
                 bytes

@@ -11,12 +11,6 @@ use std::path::PathBuf;
 
 use pith_clean::text::{self, score, LineStats, Options};
 
-/// CPU time of this thread in ns ([`pith_core::cpu_time`]): on a shared machine the wall
-/// clock also counts other processes' time slices.
-fn thread_cpu_ns() -> Option<u64> {
-    pith_core::cpu_time::thread_seconds().map(|s| (s * 1e9) as u64)
-}
-
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let flags: Vec<&str> = args
@@ -94,13 +88,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         // Best of 15: this machine kind shares its cores, the best round is one uncontended core.
         for _ in 0..15 {
             let t = std::time::Instant::now();
-            let c = thread_cpu_ns();
+            // CPU time of this thread: on a shared machine the wall clock also counts other
+            // processes' time slices.
+            let c = pith_core::cpu_time::thread_seconds();
             for d in &dumps {
                 std::hint::black_box(text::clean_dump(d));
             }
             best = best.min(t.elapsed().as_secs_f64());
-            if let (Some(a), Some(b)) = (c, thread_cpu_ns()) {
-                best_cpu = best_cpu.min((b - a) as f64 / 1e9);
+            if let (Some(a), Some(b)) = (c, pith_core::cpu_time::thread_seconds()) {
+                best_cpu = best_cpu.min(b - a);
             }
         }
         println!(

@@ -738,26 +738,23 @@ impl<'a> Line<'a> {
         } = s;
         // Long lines keep a lowercased head only: the rules that read `lower` on long lines
         // look at how they start.
-        let lower = if words <= LOWER_FULL_WORDS {
-            if ascii {
-                let mut s = CompactString::from(text);
-                s.make_ascii_lowercase();
-                s
-            } else {
-                lexicon::lowercase(text)
-            }
+        let source = if words <= LOWER_FULL_WORDS {
+            text
         } else if ascii {
             // Characters are bytes: no decoding to find where the head ends.
-            let mut s = CompactString::from(text.get(..LOWER_HEAD_CHARS).unwrap_or(text));
+            text.get(..LOWER_HEAD_CHARS).unwrap_or(text)
+        } else {
+            text.char_indices()
+                .nth(LOWER_HEAD_CHARS)
+                .and_then(|(i, _)| text.get(..i))
+                .unwrap_or(text)
+        };
+        let lower = if ascii {
+            let mut s = CompactString::from(source);
             s.make_ascii_lowercase();
             s
         } else {
-            let head = text
-                .char_indices()
-                .nth(LOWER_HEAD_CHARS)
-                .and_then(|(i, _)| text.get(..i))
-                .unwrap_or(text);
-            lexicon::lowercase(head)
+            lexicon::lowercase(source)
         };
         let (terminal, ends_colon, ends_question) = ends_terminal(text);
         // The heading key of a short line, from its lowercased text (`lower` is whole for

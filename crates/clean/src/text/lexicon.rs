@@ -1513,20 +1513,7 @@ pub fn is_stop_word_in(buf: &[u8], len: usize) -> bool {
 /// Whether a lowercased word is a function word of one of the covered languages.
 #[cfg(test)]
 pub fn is_stop_word(lower_word: &str) -> bool {
-    is_stop_word_bytes(lower_word.as_bytes())
-}
-
-/// [`is_stop_word`] on the UTF-8 bytes of a lowercased word.
-#[cfg(test)]
-pub fn is_stop_word_bytes(word: &[u8]) -> bool {
-    if word.is_empty() {
-        return false;
-    }
-    if word.len() > 16 {
-        // Longer stop words (some Cyrillic ones) are looked up in the set.
-        return STOP_WORDS.contains(word);
-    }
-    pack16(word).is_some_and(|p| STOP_TABLE.contains(p))
+    is_stop_word_in(lower_word.as_bytes(), lower_word.len())
 }
 
 #[cfg(test)]
