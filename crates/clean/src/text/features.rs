@@ -384,15 +384,15 @@ static ASCII_EXTRA: [u8; 128] = {
     t
 };
 
-/// Eight ASCII bytes lowercased at once: a byte's high bit after adding `0x80 - 'A'` says it is
-/// at least 'A', after adding `0x80 - 'Z' - 1` that it is past 'Z' (bytes below 0x80 do not
-/// carry into their neighbours); 0x20 is added to the bytes in between.
+/// Eight ASCII bytes lowercased at once: 0x20 is added to the bytes in 'A'..='Z'.
 fn ascii_lower8(x: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    let ge_a = x + ONES * u64::from(0x80 - b'A');
-    let gt_z = x + ONES * u64::from(0x80 - b'Z' - 1);
-    let upper = ge_a & !gt_z & (ONES * 0x80);
-    x | (upper >> 2)
+    x | (lexicon::ascii_in_range8(x, b'A', b'Z') >> 2)
+}
+
+/// Which of eight ASCII bytes are letters or digits, as an 8-bit mask (byte k -> bit k).
+fn ascii_alnum8(x: u64) -> u64 {
+    let letters = lexicon::ascii_in_range8(x | (lexicon::ONES * 0x20), b'a', b'z');
+    gather(letters | lexicon::ascii_in_range8(x, b'0', b'9'), 7)
 }
 
 /// Bit `bit` of each of the 8 bytes of `v`, gathered into an 8-bit mask (byte k -> bit k): the
@@ -825,19 +825,51 @@ impl<'a> Line<'a> {
 fn word_tokens<'s>(lower: &'s str, out: &mut [&'s str; 32]) -> usize {
     let mut n = 0;
     if lower.is_ascii() {
+        // The letters and digits of 64 bytes at a time as a bit mask; a token is a run of ones
+        // (a byte loop mispredicted the end of most tokens).
         let b = lower.as_bytes();
-        let mut k = 0;
-        while k < b.len() && n < out.len() {
-            if !b[k].is_ascii_alphanumeric() {
-                k += 1;
-                continue;
-            }
-            let start = k;
-            while k < b.len() && b[k].is_ascii_alphanumeric() {
-                k += 1;
-            }
-            out[n] = lower.get(start..k).unwrap_or("");
+        let mut push = |s: usize, e: usize| {
+            out[n] = lower.get(s..e).unwrap_or("");
             n += 1;
+            n == out.len()
+        };
+        // Where a token left open at the end of the last block starts.
+        let mut open: Option<usize> = None;
+        for (k, block) in b.chunks(64).enumerate() {
+            let base = 64 * k;
+            let mut mask = 0u64;
+            for (g, chunk) in block.chunks(8).enumerate() {
+                let mut x = [0u8; 8];
+                x[..chunk.len()].copy_from_slice(chunk);
+                mask |= ascii_alnum8(u64::from_le_bytes(x)) << (8 * g);
+            }
+            let mut rest = mask;
+            if let Some(s) = open.take() {
+                let e = rest.trailing_ones() as usize;
+                if e == 64 {
+                    open = Some(s);
+                    continue;
+                }
+                if push(s, base + e) {
+                    return n;
+                }
+                rest &= u64::MAX << e;
+            }
+            while rest != 0 {
+                let s = rest.trailing_zeros() as usize;
+                let e = s + (rest >> s).trailing_ones() as usize;
+                if e == 64 {
+                    open = Some(base + s);
+                    break;
+                }
+                if push(base + s, base + e) {
+                    return n;
+                }
+                rest &= u64::MAX << e;
+            }
+        }
+        if let Some(s) = open {
+            push(s, b.len());
         }
         return n;
     }
@@ -1177,16 +1209,10 @@ pub fn title_similarity(line: &Line<'_>, title_words: &TitleWords) -> f32 {
             .split(|c: char| !lexicon::is_word_char(c))
             .for_each(&mut count);
     } else {
-        // Split on the ASCII space by hand: `split(' ')` searches with memchr per word.
-        let key = line.key.as_bytes();
-        let mut start = 0;
-        for (k, b) in key.iter().enumerate() {
-            if *b == b' ' {
-                count(line.key.get(start..k).unwrap_or(""));
-                start = k + 1;
-            }
-        }
-        count(line.key.get(start..).unwrap_or(""));
+        // `split(' ')` searches with memchr per word.
+        lexicon::for_each_key_word(line.key.as_bytes(), |s, e| {
+            count(line.key.get(s..e).unwrap_or(""));
+        });
     }
     if n == 0 {
         return 0.0;
@@ -1336,11 +1362,11 @@ mod tests {
 
     #[test]
     fn ascii_word_tokens_equal_the_character_split() {
-        let alphabet = b"ab Z09_-.'| \t";
+        let alphabet = b"ab Z09_-.'| \t@[`{/:";
         let mut x = 0x9e37_79b9_7f4a_7c15u64;
         for round in 0..5000 {
             let mut t = String::new();
-            for _ in 0..(round % 120) {
+            for _ in 0..(round % 200) {
                 x = x
                     .wrapping_mul(6364136223846793005)
                     .wrapping_add(1442695040888963407);

@@ -17,47 +17,41 @@ pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedSt
 /// See [`FastMap`].
 pub type FastSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
 
-/// Phrases as word runs, each with a tag bit (the list it came from), and the set of their
-/// first words so that most positions of a line are rejected with one lookup.
+/// Phrases as word runs, each with a tag bit (the list it came from). Every run of a phrase's
+/// first words is a key of the map, so that a match is extended word by word only while some
+/// phrase still starts with it, and most positions of a line are rejected with one lookup.
 pub struct PhraseSet {
-    phrases: FastMap<String, u8>,
-    first_words: FastSet<String>,
+    /// Each phrase and each run of its first words: the tags of the phrases it is (0 for a
+    /// run that is no phrase itself), and whether a longer phrase starts with it.
+    prefixes: FastMap<String, (u8, bool)>,
     /// For each first byte of a first word, a bit per word length (below 64 bytes).
     first_filter: Vec<u64>,
-    max_words: usize,
 }
 
 impl PhraseSet {
     fn new(lists: &[(&[&str], u8)]) -> PhraseSet {
-        let mut phrases: FastMap<String, u8> = FastMap::default();
+        let mut prefixes: FastMap<String, (u8, bool)> = FastMap::default();
+        let mut first_filter = vec![0u64; 256];
         for (list, tag) in lists {
             for p in *list {
                 let k = heading_key(p);
-                if !k.is_empty() {
-                    *phrases.entry(k).or_insert(0) |= tag;
+                if k.is_empty() {
+                    continue;
                 }
-            }
-        }
-        let first_words: FastSet<String> = phrases
-            .keys()
-            .filter_map(|p| p.split(' ').next().map(str::to_string))
-            .collect();
-        let max_words = phrases
-            .keys()
-            .map(|p| p.split(' ').count())
-            .max()
-            .unwrap_or(1);
-        let mut first_filter = vec![0u64; 256];
-        for w in &first_words {
-            if let Some(b) = w.as_bytes().first() {
-                first_filter[usize::from(*b)] |= 1u64 << w.len().min(63);
+                for (i, _) in k.match_indices(' ') {
+                    let run = k.get(..i).unwrap_or("").to_string();
+                    prefixes.entry(run).or_default().1 = true;
+                }
+                let first = k.split(' ').next().unwrap_or("");
+                if let Some(b) = first.as_bytes().first() {
+                    first_filter[usize::from(*b)] |= 1u64 << first.len().min(63);
+                }
+                prefixes.entry(k).or_default().0 |= tag;
             }
         }
         PhraseSet {
-            phrases,
-            first_words,
+            prefixes,
             first_filter,
-            max_words,
         }
     }
 
@@ -94,29 +88,21 @@ impl PhraseSet {
     fn tags_from(&self, key: &str, start: usize, first_end: usize, want: u8) -> u8 {
         let bytes = key.as_bytes();
         let mut found = 0u8;
-        if !key
-            .get(start..first_end)
-            .is_some_and(|w| self.first_words.contains(w))
-        {
-            return 0;
-        }
         let mut end = first_end;
-        for _ in 0..self.max_words {
-            if let Some(t) = key.get(start..end).and_then(|g| self.phrases.get(g)) {
-                found |= t;
-                if found & want == want {
-                    return found;
-                }
-            }
-            if end >= bytes.len() {
-                break;
+        loop {
+            let Some(&(tags, longer)) = key.get(start..end).and_then(|g| self.prefixes.get(g))
+            else {
+                return found;
+            };
+            found |= tags;
+            if found & want == want || !longer || end >= bytes.len() {
+                return found;
             }
             end += 1;
             while end < bytes.len() && bytes[end] != b' ' {
                 end += 1;
             }
         }
-        found
     }
 }
 
@@ -842,6 +828,9 @@ pub fn word_bit(first: u8, len: usize) -> u64 {
 /// Each word is checked against the phrase filter as it ends, so the phrases are looked up only
 /// where one may start (a separate scan of the key for them was a twentieth of the time).
 pub fn key_of_lower(lower: &str) -> KeyInfo {
+    if let Some(info) = key_of_plain_words(lower) {
+        return info;
+    }
     // Built in a stack buffer for short lines (the key is never longer than `lower`).
     let mut small = [0u8; 64];
     let mut big = Vec::new();
@@ -852,8 +841,8 @@ pub fn key_of_lower(lower: &str) -> KeyInfo {
         &mut big
     };
     let phrases = &*PHRASES;
-    // Starts of words that may begin a phrase; past the array, the whole key is scanned.
-    let mut starts = [0usize; 16];
+    // Words that may begin a phrase; past the array, the whole key is scanned.
+    let mut starts = [(0usize, 0usize); 16];
     let mut n_starts = 0usize;
     let mut word_bits = 0u64;
     let mut word_start = 0usize;
@@ -862,7 +851,7 @@ pub fn key_of_lower(lower: &str) -> KeyInfo {
             word_bits |= word_bit(key[s], e - s);
             if phrases.may_start(key[s], e - s) {
                 if let Some(slot) = starts.get_mut(*n_starts) {
-                    *slot = s;
+                    *slot = (s, e);
                 }
                 *n_starts += 1;
             }
@@ -921,28 +910,123 @@ pub fn key_of_lower(lower: &str) -> KeyInfo {
     end_word(key, word_start, n, &mut n_starts);
     // Only whole characters' UTF-8 and spaces were written.
     let key = CompactString::from_utf8(&key[..n]).unwrap_or_default();
-    let want = FURNITURE_TAG | PROMO_TAG;
-    let phrase_tags = if n_starts > starts.len() {
-        phrases.tags(&key, want)
-    } else {
-        let mut found = 0u8;
-        for &s in &starts[..n_starts] {
-            let e = key.as_bytes()[s..]
-                .iter()
-                .position(|b| *b == b' ')
-                .map_or(key.len(), |k| s + k);
-            found |= phrases.tags_from(&key, s, e, want);
-            if found & want == want {
-                break;
-            }
-        }
-        found
-    };
+    let phrase_tags = phrase_tags_from_starts(&key, &starts, n_starts);
     KeyInfo {
         key,
         word_bits,
         phrase_tags,
     }
+}
+
+/// The [`phrase_tags`] of `key`, given its first `n_starts` words that may start a phrase
+/// (`starts`, filled up to its length; past it, the whole key is scanned).
+fn phrase_tags_from_starts(key: &str, starts: &[(usize, usize)], n_starts: usize) -> u8 {
+    let phrases = &*PHRASES;
+    let want = FURNITURE_TAG | PROMO_TAG;
+    if n_starts > starts.len() {
+        return phrases.tags(key, want);
+    }
+    let mut found = 0u8;
+    for &(s, e) in &starts[..n_starts] {
+        found |= phrases.tags_from(key, s, e, want);
+        if found & want == want {
+            break;
+        }
+    }
+    found
+}
+
+/// A one in each byte of a word.
+pub const ONES: u64 = 0x0101_0101_0101_0101;
+/// The high bit of each byte of a word.
+pub const HIGH: u64 = ONES * 0x80;
+
+/// The high bit of each of the eight ASCII bytes of `x` that lies in `lo..=hi`: a byte's high
+/// bit after adding `0x80 - lo` says it is at least `lo`, after adding `0x80 - hi - 1` that it
+/// is past `hi` (bytes below 0x80 do not carry into their neighbours, so the flags are exact).
+pub fn ascii_in_range8(x: u64, lo: u8, hi: u8) -> u64 {
+    let ge_lo = x + ONES * u64::from(0x80 - lo);
+    let gt_hi = x + ONES * u64::from(0x80 - hi - 1);
+    ge_lo & !gt_hi & HIGH
+}
+
+/// The high bit of each of the eight bytes of `x` that is a space.
+fn spaces8(x: u64) -> u64 {
+    let t = x ^ (ONES * u64::from(b' '));
+    // A byte's high bit after adding 0x7f to its low seven bits says they are not all zero.
+    !(((t & !HIGH) + !HIGH) | t) & HIGH
+}
+
+/// Calls `f(start, end)` for each run of bytes of `key` between spaces (the words of a heading
+/// key, which are one space apart), finding the spaces eight bytes at a time: a byte loop's
+/// test of each byte for the space was mispredicted at most word ends.
+pub fn for_each_key_word(key: &[u8], mut f: impl FnMut(usize, usize)) {
+    if key.is_empty() {
+        return;
+    }
+    let mut start = 0;
+    for (g, chunk) in key.chunks(8).enumerate() {
+        // A short last group is padded with zero bytes, which are not spaces.
+        let mut b = [0u8; 8];
+        b[..chunk.len()].copy_from_slice(chunk);
+        let mut m = spaces8(u64::from_le_bytes(b));
+        while m != 0 {
+            let p = g * 8 + (m.trailing_zeros() / 8) as usize;
+            f(start, p);
+            start = p + 1;
+            m &= m - 1;
+        }
+    }
+    f(start, key.len());
+}
+
+/// [`key_of_lower`] of a line that is lowercase ASCII letter words one space apart (more than
+/// half of the short lines of a dump: "home", "world news", "leave a reply"): the key is the
+/// line itself, so it is not built byte by byte; the words are found from space masks, eight
+/// bytes at a time. `None` for any other line.
+fn key_of_plain_words(lower: &str) -> Option<KeyInfo> {
+    let bytes = lower.as_bytes();
+    if bytes.first().is_none_or(|b| *b == b' ') || bytes.last().is_some_and(|b| *b == b' ') {
+        return None;
+    }
+    let mut space_before = false;
+    for chunk in bytes.chunks(8) {
+        // A short last group is padded with letters.
+        let mut b = [b'a'; 8];
+        b[..chunk.len()].copy_from_slice(chunk);
+        let x = u64::from_le_bytes(b);
+        if x & HIGH != 0 {
+            return None;
+        }
+        let spaces = spaces8(x);
+        if ascii_in_range8(x, b'a', b'z') | spaces != HIGH
+            || spaces & (spaces << 8) != 0
+            || (space_before && spaces & 0x80 != 0)
+        {
+            return None;
+        }
+        space_before = spaces >> 63 != 0;
+    }
+    let phrases = &*PHRASES;
+    let mut starts = [(0usize, 0usize); 16];
+    let mut n_starts = 0usize;
+    let mut word_bits = 0u64;
+    let mut end_word = |s: usize, e: usize| {
+        word_bits |= word_bit(bytes[s], e - s);
+        if phrases.may_start(bytes[s], e - s) {
+            if let Some(slot) = starts.get_mut(n_starts) {
+                *slot = (s, e);
+            }
+            n_starts += 1;
+        }
+    };
+    for_each_key_word(bytes, &mut end_word);
+    let phrase_tags = phrase_tags_from_starts(lower, &starts, n_starts);
+    Some(KeyInfo {
+        key: CompactString::from(lower),
+        word_bits,
+        phrase_tags,
+    })
 }
 
 /// [`heading_key`] of a line from its lowercased text (see [`key_of_lower`]).
@@ -1404,13 +1488,8 @@ fn packed_prefix(buf: &[u8; 16], len: usize) -> (u64, u64) {
     let mut hi_bytes = [0u8; 8];
     lo_bytes.copy_from_slice(&buf[..8]);
     hi_bytes.copy_from_slice(&buf[8..]);
-    let mask = |n: usize| -> u64 {
-        if n >= 8 {
-            u64::MAX
-        } else {
-            (1u64 << (8 * n)) - 1
-        }
-    };
+    // The low `n` bytes (n at most 8) set, without a branch on `n`.
+    let mask = |n: usize| -> u64 { ((1u128 << (8 * n.min(8))) - 1) as u64 };
     (
         u64::from_le_bytes(lo_bytes) & mask(len),
         u64::from_le_bytes(hi_bytes) & mask(len.saturating_sub(8)),
@@ -1639,6 +1718,70 @@ mod tests {
                 .fold(0, |b, w| b | word_bit(w.as_bytes()[0], w.len()));
             assert_eq!(info.word_bits, bits, "{line}");
         }
+    }
+
+    #[test]
+    fn plain_word_lines_and_others_get_the_key_tags_and_bits_of_the_definitions() {
+        // Lines of plain lowercase words one space apart take the fast path; the pieces below
+        // also make lines with digits, punctuation, double spaces and other letters.
+        let pieces = [
+            "read",
+            "more",
+            "subscribe",
+            "to",
+            "our",
+            "newsletter",
+            "sign",
+            "up",
+            "for",
+            "the",
+            "a",
+            "related",
+            "articles",
+            "leave",
+            "reply",
+            "top",
+            "this",
+            "week",
+            "x",
+            "Top",
+            "5",
+            "week!",
+            "é",
+            "–",
+            ",",
+            "",
+        ];
+        let gaps = [" ", " ", " ", "  ", ", ", "-"];
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: usize| {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (x >> 33) as usize % n
+        };
+        let mut plain = 0;
+        for _ in 0..5000 {
+            let mut line = String::new();
+            for k in 0..1 + next(12) {
+                if k > 0 {
+                    line.push_str(gaps[next(gaps.len())]);
+                }
+                line.push_str(pieces[next(pieces.len())]);
+            }
+            let lower = line.to_lowercase();
+            plain += usize::from(key_of_plain_words(&lower).is_some());
+            let info = key_of_lower(&lower);
+            let key = heading_key(&line);
+            assert_eq!(info.key, key, "{line:?}");
+            assert_eq!(info.phrase_tags, phrase_tags(&key), "{line:?}");
+            let bits = key
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .fold(0, |b, w| b | word_bit(w.as_bytes()[0], w.len()));
+            assert_eq!(info.word_bits, bits, "{line:?}");
+        }
+        assert!(plain > 500, "{plain} plain lines");
     }
 
     #[test]
