@@ -759,11 +759,7 @@ impl<'a> Line<'a> {
         let (terminal, ends_colon, ends_question) = ends_terminal(text);
         // The heading key of a short line, from its lowercased text (`lower` is whole for
         // lines of up to LOWER_FULL_WORDS words).
-        let lexicon::KeyInfo {
-            key,
-            word_bits: key_bits,
-            phrase_tags,
-        } = if words <= 30 {
+        let key = if words <= 30 {
             lexicon::key_of_lower(&lower)
         } else {
             lexicon::KeyInfo::default()
@@ -776,21 +772,13 @@ impl<'a> Line<'a> {
         };
         let cues = Cues {
             separators,
-            ..cues(
-                text,
-                &lower,
-                &key,
-                phrase_tags,
-                words,
-                markup_chars,
-                ascii_digit,
-            )
+            ..cues(text, &lower, &key, words, markup_chars, ascii_digit)
         };
         Line {
             no,
             text,
-            key,
-            key_bits,
+            key: key.key,
+            key_bits: key.word_bits,
             words,
             units: words as f32 + cjk as f32 / 2.0,
             chars,
@@ -886,17 +874,17 @@ fn word_tokens<'s>(lower: &'s str, out: &mut [&'s str; 32]) -> usize {
     n
 }
 
-/// The cue flags of a line from its text, lowercased text and heading key; `has_digit`: it holds
-/// an ASCII digit. The separator count is the caller's (it comes from the measuring pass).
+/// The cue flags of a line from its text, lowercased text and heading key (with its word
+/// signature and phrase tags); `has_digit`: it holds an ASCII digit. The separator count is the caller's (it comes from the measuring pass).
 fn cues(
     text: &str,
     lower: &str,
-    key: &str,
-    phrase_tags: u8,
+    key: &lexicon::KeyInfo,
     words: usize,
     markup_chars: bool,
     has_digit: bool,
 ) -> Cues {
+    let phrase_tags = key.phrase_tags;
     let short = words <= 12;
     // `phrase_tags`: the furniture phrases and promotion prompts of the key (none past 30
     // words, where the key is empty).
@@ -907,11 +895,12 @@ fn cues(
     if short {
         c.furniture_phrase = phrase_tags & lexicon::FURNITURE_TAG != 0
             || (!text.is_ascii() && lexicon::contains_short(text, "©"));
-        c.ui_word = lexicon::is_ui_word(key);
+        c.ui_word = lexicon::is_ui_word(&key.key);
         // `str::contains` and `memmem::find` set up a searcher per call, a cost per line; a
         // short line is searched for the needle's first byte instead.
         let has = |needle: &str| lexicon::contains_short(lower, needle);
-        c.store_badge = (has("store") || has("play"))
+        c.store_badge = lexicon::has_stor_or_play(lower)
+            && (has("store") || has("play"))
             && [
                 "app store",
                 "app-store",
@@ -933,78 +922,37 @@ fn cues(
             || text.contains("</")
             || text.contains("{{")
             || (text.starts_with('<') && text.ends_with('>')));
-    c.url =
-        lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("www.");
+    let head = lexicon::head16(lower);
+    c.url = lexicon::starts_with_any(head, &URL_PREFIXES);
     if words <= 18 {
-        // At most 18 words: the tokens fit a small array (no allocation per line).
-        let mut tok_buf: [&str; 32] = [""; 32];
-        let n_toks = word_tokens(lower, &mut tok_buf);
-        let toks = &tok_buf[..n_toks];
-        // "18 hours ago", "Al Mayadeen18 hours ago", "timean hour ago", "vor 2 Stunden".
-        let has_ago = toks.iter().any(|t| {
-            matches!(
-                *t,
-                "ago" | "vor" | "il" | "hace" | "fa" | "atrás" | "назад" | "geleden" | "temu"
-            )
-        });
-        let has_unit = || {
-            toks.iter().any(|t| {
-                let t = t.trim_start_matches(|ch: char| ch.is_ascii_digit());
-                TIME_UNIT_SET.contains(t)
-                    || [
-                        "stunde",
-                        "minute",
-                        "heure",
-                        "hora",
-                        "ora",
-                        "час",
-                        "минут",
-                        "uur",
-                        "godzin",
-                    ]
-                    .iter()
-                    .any(|u| t.starts_with(u))
-            })
-        };
-        c.relative_time = words <= 10 && has_ago && has_unit();
-        let month = has_digit && words <= 7 && toks.iter().any(|t| MONTH_SET.contains(t));
-        let numeric_date = has_digit
-            && words <= 4
-            && (toks
-                .iter()
-                .any(|t| t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()))
-                || text.split_whitespace().any(|t| {
-                    let mut parts = 0;
-                    let all_digits = t.split(['/', '.', '-']).filter(|p| !p.is_empty()).all(|p| {
-                        parts += 1;
-                        p.bytes().all(|b| b.is_ascii_digit())
-                    });
-                    all_digits && parts == 3
-                }));
-        // A date line holds little besides the date: month names, numbers, weekdays, times.
-        let mostly_date = || {
-            toks.iter()
-                .filter(|t| {
-                    !(t.bytes().all(|b| b.is_ascii_digit())
-                        || MONTH_SET.contains(*t)
-                        || DATE_WORD_SET.contains(*t)
-                        || (t.len() <= 4 && t.bytes().next().is_some_and(|b| b.is_ascii_digit())))
+        let bits = key.word_bits;
+        // Which token tests can hold, from the key's word signature: a token of letters is a
+        // word of the key, so a line whose signature has no bit of a list has no token of it.
+        // Most short lines have none and no digit, and are not split into tokens at all.
+        let maybe_ago = words <= 10 && bits & *AGO_BITS != 0;
+        let byline_length = words <= 10 || has_digit;
+        let maybe_by = byline_length && bits & *BYLINE_FIRST_BITS != 0;
+        let mut first = "";
+        if maybe_ago || maybe_by || (has_digit && words <= 7) {
+            // At most 18 words: the tokens fit a small array (no allocation per line).
+            let mut tok_buf: [&str; 32] = [""; 32];
+            let n_toks = word_tokens(lower, &mut tok_buf);
+            let toks = &tok_buf[..n_toks];
+            first = toks.first().copied().unwrap_or("");
+            // "18 hours ago", "Al Mayadeen18 hours ago", "timean hour ago", "vor 2 Stunden".
+            let has_ago = maybe_ago && toks.iter().any(|t| AGO_WORDS.contains(t));
+            let has_unit = || {
+                toks.iter().any(|t| {
+                    let t = t.trim_start_matches(|ch: char| ch.is_ascii_digit());
+                    TIME_UNIT_SET.contains(t) || TIME_UNIT_STEMS.iter().any(|u| t.starts_with(u))
                 })
-                .count()
-                <= 1
-        };
-        c.date_like =
-            ((month && has_digit && words <= 7) || (numeric_date && words <= 4)) && mostly_date();
-        let first = toks.first().copied().unwrap_or("");
-        c.byline = (words <= 10 || (words <= 18 && has_digit))
-            && (matches!(
-                first,
-                "by" | "von" | "par" | "por" | "di" | "door" | "autor" | "author" | "автор"
-            ) || lower.starts_with("posted by")
-                || lower.starts_with("written by")
-                || lower.starts_with("words by")
-                || lower.starts_with("story by")
-                || lower.starts_with("reporting by"))
+            };
+            c.relative_time = has_ago && has_unit();
+            c.date_like = has_digit && is_date(text, toks, words);
+        }
+        c.byline = byline_length
+            && (BYLINE_FIRST_WORDS.contains(&first)
+                || lexicon::starts_with_any(head, &BYLINE_PREFIXES))
             && text
                 .split_whitespace()
                 .nth(1)
@@ -1012,6 +960,102 @@ fn cues(
     }
     c
 }
+
+/// Whether a line of `words` words (tokens `toks`, with an ASCII digit) reads as a date:
+/// a month name with a number, or a year or a d/m/y date, and little else.
+fn is_date(text: &str, toks: &[&str], words: usize) -> bool {
+    let month = words <= 7 && toks.iter().any(|t| MONTH_SET.contains(t));
+    let numeric_date = words <= 4
+        && (toks
+            .iter()
+            .any(|t| t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()))
+            || text.split_whitespace().any(|t| {
+                let mut parts = 0;
+                let all_digits = t.split(['/', '.', '-']).filter(|p| !p.is_empty()).all(|p| {
+                    parts += 1;
+                    p.bytes().all(|b| b.is_ascii_digit())
+                });
+                all_digits && parts == 3
+            }));
+    // A date line holds little besides the date: month names, numbers, weekdays, times.
+    let mostly_date = || {
+        toks.iter()
+            .filter(|t| {
+                !(t.bytes().all(|b| b.is_ascii_digit())
+                    || MONTH_SET.contains(*t)
+                    || DATE_WORD_SET.contains(*t)
+                    || (t.len() <= 4 && t.bytes().next().is_some_and(|b| b.is_ascii_digit())))
+            })
+            .count()
+            <= 1
+    };
+    (month || numeric_date) && mostly_date()
+}
+
+/// The word that makes a relative time ("18 hours ago", "vor 2 Stunden", "hace 3 días").
+const AGO_WORDS: &[&str] = &[
+    "ago",
+    "vor",
+    "il",
+    "hace",
+    "fa",
+    "atrás",
+    "назад",
+    "geleden",
+    "temu",
+];
+
+/// Stems of time units whose inflected forms are not all listed ("Stunden", "heures").
+const TIME_UNIT_STEMS: &[&str] = &[
+    "stunde",
+    "minute",
+    "heure",
+    "hora",
+    "ora",
+    "час",
+    "минут",
+    "uur",
+    "godzin",
+];
+
+/// First words of a byline ("By Jane Doe", "Von Max Muster").
+const BYLINE_FIRST_WORDS: &[&str] = &[
+    "by",
+    "von",
+    "par",
+    "por",
+    "di",
+    "door",
+    "autor",
+    "author",
+    "автор",
+];
+
+/// Line starts of a URL.
+const URL_PREFIXES: [(u128, u128); 3] = [
+    lexicon::prefix16("http://"),
+    lexicon::prefix16("https://"),
+    lexicon::prefix16("www."),
+];
+
+/// Line starts of a byline besides [`BYLINE_FIRST_WORDS`].
+const BYLINE_PREFIXES: [(u128, u128); 5] = [
+    lexicon::prefix16("posted by"),
+    lexicon::prefix16("written by"),
+    lexicon::prefix16("words by"),
+    lexicon::prefix16("story by"),
+    lexicon::prefix16("reporting by"),
+];
+
+/// The [`lexicon::word_bit`]s of a list of words.
+fn word_bits_of(list: &[&str]) -> u64 {
+    list.iter()
+        .filter_map(|w| w.as_bytes().first().map(|b| lexicon::word_bit(*b, w.len())))
+        .fold(0, |a, b| a | b)
+}
+
+static AGO_BITS: LazyLock<u64> = LazyLock::new(|| word_bits_of(AGO_WORDS));
+static BYLINE_FIRST_BITS: LazyLock<u64> = LazyLock::new(|| word_bits_of(BYLINE_FIRST_WORDS));
 
 /// Names of the model's features, in vector order (the weights file uses these names).
 pub const FEATURE_NAMES: &[&str] = &[
@@ -1140,7 +1184,7 @@ pub fn context_features(
 pub struct TitleWords {
     words: FastSet<String>,
     /// For each first byte, a bit per word length (in bytes, below 64).
-    filter: Vec<u64>,
+    filter: lexicon::WordFilter,
     /// [`lexicon::word_bit`]s of the words.
     bits: u64,
 }
@@ -1153,11 +1197,11 @@ impl TitleWords {
             .filter(|w| !w.is_empty())
             .map(str::to_string)
             .collect();
-        let mut filter = vec![0u64; 256];
+        let mut filter = lexicon::WordFilter::default();
         let mut bits = 0u64;
         for w in &words {
+            filter.insert(w.as_bytes());
             if let Some(b) = w.as_bytes().first() {
-                filter[usize::from(*b)] |= 1u64 << w.len().min(63);
                 bits |= lexicon::word_bit(*b, w.len());
             }
         }
@@ -1169,12 +1213,9 @@ impl TitleWords {
     }
 
     fn contains(&self, w: &str) -> bool {
-        let Some(b) = w.as_bytes().first() else {
-            return false;
-        };
-        self.filter
-            .get(usize::from(*b))
-            .is_some_and(|bits| bits & (1u64 << w.len().min(63)) != 0)
+        w.as_bytes()
+            .first()
+            .is_some_and(|b| self.filter.may_contain(*b, w.len()))
             && self.words.contains(w)
     }
 
@@ -1380,6 +1421,104 @@ mod tests {
                 .take(32)
                 .collect();
             assert_eq!(&got[..n], &want[..], "{t:?}");
+        }
+    }
+
+    #[test]
+    fn every_letter_token_is_a_word_of_the_key_signature() {
+        // The cue tests skip a line's tokens when its key signature has no bit of their word
+        // lists; that needs every token made of letters to be a word of the key.
+        let pieces = [
+            "ago",
+            "vor",
+            "hace",
+            "atrás",
+            "назад",
+            "By",
+            "autor",
+            "18",
+            "Hours",
+            "x_y",
+            "é",
+            "–",
+            "—",
+            "’s",
+            "2024年",
+            "١٢",
+            "a.b",
+            "Mayadeen18",
+            "©",
+        ];
+        let gaps = [" ", "  ", ", ", "-", "_", "/", "\t"];
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n as u64) as usize
+        };
+        for _ in 0..5000 {
+            let mut line = String::new();
+            for k in 0..1 + next(10) {
+                if k > 0 {
+                    line.push_str(gaps[next(gaps.len())]);
+                }
+                line.push_str(pieces[next(pieces.len())]);
+            }
+            let lower = lexicon::lowercase(&line);
+            let bits = lexicon::key_of_lower(&lower).word_bits;
+            let mut toks = [""; 32];
+            let n = word_tokens(&lower, &mut toks);
+            for t in &toks[..n] {
+                if t.chars().all(char::is_alphabetic) {
+                    let bit = lexicon::word_bit(t.as_bytes()[0], t.len());
+                    assert!(bits & bit != 0, "{t:?} of {line:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn prefix_and_window_tests_agree_with_the_string_methods() {
+        let prefixes = ["http://", "https://", "www.", "reporting by"];
+        let packed: Vec<(u128, u128)> = prefixes.iter().map(|p| lexicon::prefix16(p)).collect();
+        let alphabet = [
+            "h",
+            "t",
+            "p",
+            ":",
+            "/",
+            "s",
+            "w",
+            ".",
+            "reporting by",
+            "stor",
+            "play",
+            "a",
+            "é",
+        ];
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for round in 0..20_000 {
+            let mut t = String::new();
+            for _ in 0..round % 12 {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                t.push_str(alphabet[(x >> 33) as usize % alphabet.len()]);
+            }
+            let head = lexicon::head16(&t);
+            for (p, v) in prefixes.iter().zip(&packed) {
+                assert_eq!(
+                    lexicon::starts_with_any(head, std::slice::from_ref(v)),
+                    t.starts_with(p),
+                    "{t:?} {p:?}"
+                );
+            }
+            assert_eq!(
+                lexicon::has_stor_or_play(&t),
+                t.contains("stor") || t.contains("play"),
+                "{t:?}"
+            );
         }
     }
 

@@ -17,6 +17,37 @@ pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedSt
 /// See [`FastMap`].
 pub type FastSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
 
+/// A filter of a word list by first byte and length: a word whose (first byte, length in bytes)
+/// pair no listed word has is not in the list. Most words of a line are turned away by one load
+/// and a bit test, before any hashing.
+#[derive(Clone)]
+pub struct WordFilter {
+    /// For each first byte, a bit per word length (lengths past 63 share bit 63).
+    bits: Box<[u64; 256]>,
+}
+
+impl Default for WordFilter {
+    fn default() -> WordFilter {
+        WordFilter {
+            bits: Box::new([0; 256]),
+        }
+    }
+}
+
+impl WordFilter {
+    /// Adds a word.
+    pub fn insert(&mut self, word: &[u8]) {
+        if let Some(b) = word.first() {
+            self.bits[usize::from(*b)] |= 1u64 << word.len().min(63);
+        }
+    }
+
+    /// Whether a word of `len` bytes starting with byte `first` may be in the list.
+    pub fn may_contain(&self, first: u8, len: usize) -> bool {
+        self.bits[usize::from(first)] & (1u64 << len.min(63)) != 0
+    }
+}
+
 /// Phrases as word runs, each with a tag bit (the list it came from). Every run of a phrase's
 /// first words is a key of the map, so that a match is extended word by word only while some
 /// phrase still starts with it, and most positions of a line are rejected with one lookup.
@@ -24,14 +55,14 @@ pub struct PhraseSet {
     /// Each phrase and each run of its first words: the tags of the phrases it is (0 for a
     /// run that is no phrase itself), and whether a longer phrase starts with it.
     prefixes: FastMap<String, (u8, bool)>,
-    /// For each first byte of a first word, a bit per word length (below 64 bytes).
-    first_filter: Vec<u64>,
+    /// The first words of the phrases.
+    first_filter: WordFilter,
 }
 
 impl PhraseSet {
     fn new(lists: &[(&[&str], u8)]) -> PhraseSet {
         let mut prefixes: FastMap<String, (u8, bool)> = FastMap::default();
-        let mut first_filter = vec![0u64; 256];
+        let mut first_filter = WordFilter::default();
         for (list, tag) in lists {
             for p in *list {
                 let k = heading_key(p);
@@ -42,10 +73,7 @@ impl PhraseSet {
                     let run = k.get(..i).unwrap_or("").to_string();
                     prefixes.entry(run).or_default().1 = true;
                 }
-                let first = k.split(' ').next().unwrap_or("");
-                if let Some(b) = first.as_bytes().first() {
-                    first_filter[usize::from(*b)] |= 1u64 << first.len().min(63);
-                }
+                first_filter.insert(k.split(' ').next().unwrap_or("").as_bytes());
                 prefixes.entry(k).or_default().0 |= tag;
             }
         }
@@ -79,9 +107,7 @@ impl PhraseSet {
 
     /// Whether a word of `len` bytes starting with byte `first` may start a phrase.
     fn may_start(&self, first: u8, len: usize) -> bool {
-        self.first_filter
-            .get(usize::from(first))
-            .is_some_and(|bits| bits & (1u64 << len.min(63)) != 0)
+        self.first_filter.may_contain(first, len)
     }
 
     /// The tags of the phrases of `key` that start with its word `start..first_end`.
@@ -730,6 +756,57 @@ pub fn heading_key(line: &str) -> String {
     key
 }
 
+/// The first 16 bytes of `s` as a little-endian integer, zero-padded: prefix tests against it
+/// ([`starts_with_any`]) are a few compares, where `starts_with` calls compare lengths and bytes
+/// with branches the processor mispredicts.
+pub fn head16(s: &str) -> u128 {
+    let bytes = s.as_bytes();
+    let mut b = [0u8; 16];
+    match bytes.get(..16) {
+        Some(h) => b.copy_from_slice(h),
+        None => {
+            for (k, slot) in b.iter_mut().enumerate() {
+                *slot = bytes.get(k).copied().unwrap_or(0);
+            }
+        }
+    }
+    u128::from_le_bytes(b)
+}
+
+/// A prefix of 1 to 16 bytes (none of them zero) as the (value, mask) pair [`starts_with_any`]
+/// compares with a [`head16`].
+pub const fn prefix16(p: &str) -> (u128, u128) {
+    let b = p.as_bytes();
+    let mut v = 0u128;
+    let mut m = 0u128;
+    let mut k = 0;
+    while k < b.len() && k < 16 {
+        v |= (b[k] as u128) << (8 * k);
+        m |= 0xffu128 << (8 * k);
+        k += 1;
+    }
+    (v, m)
+}
+
+/// Whether the string with head `head` ([`head16`]) starts with one of `prefixes`
+/// ([`prefix16`]); exact, as the padding is zero and no prefix holds a zero byte.
+pub fn starts_with_any(head: u128, prefixes: &[(u128, u128)]) -> bool {
+    prefixes
+        .iter()
+        .fold(false, |found, (v, m)| found | (head & m == *v))
+}
+
+/// Whether `s` holds "stor" or "play": four-byte windows compared without a branch (two
+/// `memchr` calls per line cost more, mostly in mispredicted branches).
+pub fn has_stor_or_play(s: &str) -> bool {
+    const STOR: u32 = u32::from_le_bytes(*b"stor");
+    const PLAY: u32 = u32::from_le_bytes(*b"play");
+    s.as_bytes().windows(4).fold(false, |found, w| {
+        let x = u32::from_le_bytes([w[0], w[1], w[2], w[3]]);
+        found | (x == STOR) | (x == PLAY)
+    })
+}
+
 /// Whether `needle` occurs in `hay`, for short haystacks: a `memchr` for the needle's first
 /// byte, then a comparison at each hit (no searcher to set up).
 pub fn contains_short(hay: &str, needle: &str) -> bool {
@@ -1336,13 +1413,22 @@ pub const UI_WORDS: &[&str] = &[
 static UI_SET: LazyLock<FastSet<&'static str>> =
     LazyLock::new(|| UI_WORDS.iter().copied().collect());
 
-/// The longest of [`UI_WORDS`]: longer keys are not looked up.
-static UI_MAX_LEN: LazyLock<usize> =
-    LazyLock::new(|| UI_WORDS.iter().map(|w| w.len()).max().unwrap_or(0));
+/// [`UI_WORDS`] by first byte and length: other keys are not looked up (a hash lookup per line
+/// was mispredicted in its probing).
+static UI_FILTER: LazyLock<WordFilter> = LazyLock::new(|| {
+    let mut f = WordFilter::default();
+    for w in UI_WORDS {
+        f.insert(w.as_bytes());
+    }
+    f
+});
 
 /// Whether a line's heading key is a lone interface word ("Share", "Tweet", "Print").
 pub fn is_ui_word(key: &str) -> bool {
-    key.len() <= *UI_MAX_LEN && UI_SET.contains(key)
+    key.as_bytes()
+        .first()
+        .is_some_and(|b| UI_FILTER.may_contain(*b, key.len()))
+        && UI_SET.contains(key)
 }
 
 /// Site-inserted callouts and reader prompts (line prefixes on the lowercased line).
