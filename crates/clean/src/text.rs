@@ -46,6 +46,7 @@ pub use lexicon::Furniture;
 pub use model::{BlockParams, LineModel};
 pub use stats::LineStats;
 
+use bumpalo::Bump;
 use features::{Line, N_FEATURES};
 
 /// A cleaned text dump.
@@ -204,12 +205,14 @@ fn run(
 ) -> (CleanedText, Vec<LineDecision>) {
     let model = opts.line_model.as_ref().unwrap_or(LineModel::shipped());
     let bp = model.params;
+    // The lines' lowercased texts and keys: at most twice the dump, in one allocation mostly.
+    let bump = Bump::with_capacity(dump.len());
     let Some(Prepared {
         lines,
         title,
         ctx,
         p,
-    }) = prepare(dump, model)
+    }) = prepare(dump, model, &bump)
     else {
         return (CleanedText::default(), Vec::new());
     };
@@ -235,7 +238,7 @@ fn run(
             continue;
         }
         if l.words <= 16 {
-            if let Some(f) = lexicon::furniture_heading(&l.key, l.words) {
+            if let Some(f) = lexicon::furniture_heading(l.key, l.words) {
                 why[i] = Why::Heading(f);
                 continue;
             }
@@ -643,7 +646,7 @@ fn title_like(l: &Line<'_>) -> bool {
         && !l.cues.relative_time
         && !l.cues.leaked_markup
         && !l.cues.byline
-        && lexicon::furniture_heading(&l.key, l.words).is_none()
+        && lexicon::furniture_heading(l.key, l.words).is_none()
 }
 
 /// The title: the first line of a dump is usually the page `<title>` (often with the site name
@@ -678,7 +681,7 @@ fn find_title(lines: &[Line<'_>]) -> Option<Title> {
             owned = lexicon::heading_key(l.text);
             &owned
         } else {
-            &l.key
+            l.key
         };
         if key.is_empty() {
             continue;
@@ -772,7 +775,7 @@ fn is_title_repeat(
         let key: std::borrow::Cow<'_, str> = if l.key.is_empty() {
             lexicon::heading_key(l.text).into()
         } else {
-            l.key.as_str().into()
+            l.key.into()
         };
         if key.is_empty() {
             return false;
@@ -1008,9 +1011,9 @@ fn is_author_bio(lines: &[Line<'_>], i: usize) -> bool {
         full = l.text.to_lowercase();
         &full
     } else {
-        &l.lower
+        l.lower
     };
-    lower.starts_with(prev.lower.as_str())
+    lower.starts_with(prev.lower)
         && [
             " is a ",
             " is an ",
@@ -1035,8 +1038,9 @@ struct Prepared<'a> {
     p: Vec<f32>,
 }
 
-/// Measures the lines of a dump, finds the title and scores every line.
-fn prepare<'a>(dump: &'a str, model: &LineModel) -> Option<Prepared<'a>> {
+/// Measures the lines of a dump, finds the title and scores every line. The lines' lowercased
+/// texts and keys go into `bump`.
+fn prepare<'a>(dump: &'a str, model: &LineModel, bump: &'a Bump) -> Option<Prepared<'a>> {
     let n_lines = memchr::memchr_iter(b'\n', dump.as_bytes()).count() + 1;
     let mut lines: Vec<Line<'a>> = Vec::with_capacity(n_lines);
     // Repeats of each line: the first line with the same text (its group) and the group's
@@ -1077,9 +1081,9 @@ fn prepare<'a>(dump: &'a str, model: &LineModel) -> Option<Prepared<'a>> {
             Some(first) => Line {
                 no,
                 blank_after: false,
-                ..first.clone()
+                ..*first
             },
-            None => Line::measure(no, t),
+            None => Line::measure(no, t, bump),
         };
         l.blank_before = blank_pending;
         blank_pending = false;
@@ -1129,7 +1133,8 @@ fn prepare<'a>(dump: &'a str, model: &LineModel) -> Option<Prepared<'a>> {
 /// text and feature vector. Not a stable API.
 #[doc(hidden)]
 pub fn line_features(dump: &str) -> Vec<(usize, String, Vec<f32>)> {
-    let Some(prep) = prepare(dump, LineModel::shipped()) else {
+    let bump = Bump::new();
+    let Some(prep) = prepare(dump, LineModel::shipped(), &bump) else {
         return Vec::new();
     };
     let mut x = [0f32; N_FEATURES];
@@ -1149,7 +1154,8 @@ pub fn line_features(dump: &str) -> Vec<(usize, String, Vec<f32>)> {
 pub fn stage2_features(dump: &str, model: &LineModel) -> Vec<Vec<f32>> {
     let first_stage = LineModel::from_weights(&model.stage1_weights(), &[], model.params)
         .expect("stage-1 weights have the feature count");
-    let Some(prep) = prepare(dump, &first_stage) else {
+    let bump = Bump::new();
+    let Some(prep) = prepare(dump, &first_stage, &bump) else {
         return Vec::new();
     };
     features::stage2_vectors(&prep.lines, &prep.p)
@@ -1511,7 +1517,8 @@ mod tests {
                 .map(|(no, l)| (no, l.trim()))
                 .filter(|(_, l)| !l.is_empty())
                 .collect();
-            let got: Vec<(usize, &str)> = prepare(dump, LineModel::shipped())
+            let bump = Bump::new();
+            let got: Vec<(usize, &str)> = prepare(dump, LineModel::shipped(), &bump)
                 .map(|p| p.lines.iter().map(|l| (l.no, l.text)).collect())
                 .unwrap_or_default();
             assert_eq!(got, want, "{dump:?}");
@@ -1525,10 +1532,11 @@ mod tests {
         let dump =
             "Share\n\nStory title here\nShare\nThe body of the story, long enough to count.\n\
                     Share\n\nRead more\nRead more\n";
-        let prep = prepare(dump, LineModel::shipped()).expect("lines");
+        let bump = Bump::new();
+        let prep = prepare(dump, LineModel::shipped(), &bump).expect("lines");
         assert_eq!(prep.lines.len(), 7);
         for l in &prep.lines {
-            let mut fresh = Line::measure(l.no, l.text);
+            let mut fresh = Line::measure(l.no, l.text, &bump);
             fresh.blank_before = l.blank_before;
             fresh.blank_after = l.blank_after;
             fresh.dup = dump.lines().filter(|x| x.trim() == l.text).count();

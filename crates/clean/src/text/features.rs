@@ -8,22 +8,23 @@
 
 use std::sync::LazyLock;
 
-use compact_str::CompactString;
+use bumpalo::Bump;
 
 use super::lexicon::{self, FastSet};
 
 /// One non-blank line of a dump and its measurements.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct Line<'a> {
     /// 0-based line number in the dump.
     pub no: usize,
     /// The line, trimmed.
     pub text: &'a str,
-    /// Lowercased text. Short strings are stored inline (`CompactString`, up to 24 bytes): most
-    /// lines of a dump are short, and two allocations per line were a twentieth of the time.
-    pub lower: CompactString,
-    /// [`lexicon::heading_key`] of short lines (empty for long ones).
-    pub key: CompactString,
+    /// Lowercased text, in the dump's arena (a `Bump`: one allocation per dump rather than
+    /// up to two per line, and nothing to free line by line).
+    pub lower: &'a str,
+    /// [`lexicon::heading_key`] of short lines (empty for long ones), in the arena; a line of
+    /// plain lowercase words is its own key.
+    pub key: &'a str,
     /// [`lexicon::word_bit`]s of the words of `key`.
     pub key_bits: u64,
     /// `\w+` tokens.
@@ -569,19 +570,19 @@ struct Scan {
 }
 
 impl<'a> Line<'a> {
-    /// Measures one trimmed, non-blank line.
-    pub fn measure(no: usize, text: &'a str) -> Line<'a> {
-        Line::measure_with(no, text, MIN_CHUNK)
+    /// Measures one trimmed, non-blank line; its lowercased text and key go into `bump`.
+    pub fn measure(no: usize, text: &'a str, bump: &'a Bump) -> Line<'a> {
+        Line::measure_with(no, text, bump, MIN_CHUNK)
     }
 
     /// [`Line::measure`] one character at a time, for the tests of the chunked pass.
     #[cfg(test)]
-    fn measure_by_character(no: usize, text: &'a str) -> Line<'a> {
-        Line::measure_with(no, text, usize::MAX)
+    fn measure_by_character(no: usize, text: &'a str, bump: &'a Bump) -> Line<'a> {
+        Line::measure_with(no, text, bump, usize::MAX)
     }
 
     /// [`Line::measure`], with runs of at least `min_chunk` ASCII bytes counted in chunks.
-    fn measure_with(no: usize, text: &'a str, min_chunk: usize) -> Line<'a> {
+    fn measure_with(no: usize, text: &'a str, bump: &'a Bump, min_chunk: usize) -> Line<'a> {
         let mut s = Scan::default();
         // Where the last ASCII run found too short for a chunk ends.
         let mut short_run_end = 0;
@@ -749,18 +750,18 @@ impl<'a> Line<'a> {
                 .and_then(|(i, _)| text.get(..i))
                 .unwrap_or(text)
         };
-        let lower = if ascii {
-            let mut s = CompactString::from(source);
+        let lower: &'a str = if ascii {
+            let s = bump.alloc_str(source);
             s.make_ascii_lowercase();
             s
         } else {
-            lexicon::lowercase(source)
+            lexicon::lowercase(source, bump)
         };
         let (terminal, ends_colon, ends_question) = ends_terminal(text);
         // The heading key of a short line, from its lowercased text (`lower` is whole for
         // lines of up to LOWER_FULL_WORDS words).
         let key = if words <= 30 {
-            lexicon::key_of_lower(&lower)
+            lexicon::key_of_lower(lower, bump)
         } else {
             lexicon::KeyInfo::default()
         };
@@ -772,7 +773,7 @@ impl<'a> Line<'a> {
         };
         let cues = Cues {
             separators,
-            ..cues(text, &lower, &key, words, markup_chars, ascii_digit)
+            ..cues(text, lower, &key, words, markup_chars, ascii_digit)
         };
         Line {
             no,
@@ -895,7 +896,7 @@ fn cues(
     if short {
         c.furniture_phrase = phrase_tags & lexicon::FURNITURE_TAG != 0
             || (!text.is_ascii() && lexicon::contains_short(text, "©"));
-        c.ui_word = lexicon::is_ui_word(&key.key);
+        c.ui_word = lexicon::is_ui_word(key.key);
         // `str::contains` and `memmem::find` set up a searcher per call, a cost per line; a
         // short line is searched for the needle's first byte instead.
         let has = |needle: &str| lexicon::contains_short(lower, needle);
@@ -1426,6 +1427,7 @@ mod tests {
 
     #[test]
     fn every_letter_token_is_a_word_of_the_key_signature() {
+        let bump = Bump::new();
         // The cue tests skip a line's tokens when its key signature has no bit of their word
         // lists; that needs every token made of letters to be a word of the key.
         let pieces = [
@@ -1465,10 +1467,10 @@ mod tests {
                 }
                 line.push_str(pieces[next(pieces.len())]);
             }
-            let lower = lexicon::lowercase(&line);
-            let bits = lexicon::key_of_lower(&lower).word_bits;
+            let lower = lexicon::lowercase(&line, &bump);
+            let bits = lexicon::key_of_lower(lower, &bump).word_bits;
             let mut toks = [""; 32];
-            let n = word_tokens(&lower, &mut toks);
+            let n = word_tokens(lower, &mut toks);
             for t in &toks[..n] {
                 if t.chars().all(char::is_alphabetic) {
                     let bit = lexicon::word_bit(t.as_bytes()[0], t.len());
@@ -1524,26 +1526,36 @@ mod tests {
 
     #[test]
     fn measures_shape_and_cues() {
-        let l = Line::measure(0, "Al Mayadeen18 hours ago");
+        let bump = Bump::new();
+        let l = Line::measure(0, "Al Mayadeen18 hours ago", &bump);
         assert!(l.cues.relative_time);
         assert_eq!(l.glue, 1);
-        let l = Line::measure(0, "The council voted on Tuesday to rebuild the bridge.");
+        let l = Line::measure(
+            0,
+            "The council voted on Tuesday to rebuild the bridge.",
+            &bump,
+        );
         assert!(l.terminal && l.stop >= 3 && !l.cues.relative_time);
-        let l = Line::measure(0, "Friday, July 4, 2025");
+        let l = Line::measure(0, "Friday, July 4, 2025", &bump);
         assert!(l.cues.date_like);
-        let l = Line::measure(0, "By Jane Doe");
+        let l = Line::measure(0, "By Jane Doe", &bump);
         assert!(l.cues.byline);
-        let l = Line::measure(0, "by the river, the town slept.");
+        let l = Line::measure(0, "by the river, the town slept.", &bump);
         assert!(!l.cues.byline);
-        let l = Line::measure(0, "talks stalled over territory.\">");
+        let l = Line::measure(0, "talks stalled over territory.\">", &bump);
         assert!(l.cues.leaked_markup);
-        let l = Line::measure(0, "- Key points");
+        let l = Line::measure(0, "- Key points", &bump);
         assert!(l.list_marker);
-        assert!(Line::measure(0, "app-storeplay-store").cues.store_badge);
+        assert!(
+            Line::measure(0, "app-storeplay-store", &bump)
+                .cues
+                .store_badge
+        );
     }
 
     #[test]
     fn class_table_matches_char_methods() {
+        let bump = Bump::new();
         for c in (0u32..0x1_0000).filter_map(char::from_u32) {
             let class = if c.is_ascii() {
                 ASCII_CLASS[c as usize]
@@ -1557,13 +1569,14 @@ mod tests {
                 assert_eq!(class & LOWER != 0, c.is_lowercase(), "{c:?}");
             }
         }
-        let l = Line::measure(0, "Home | News / Sport · Ünïcode — 12 «x»");
+        let l = Line::measure(0, "Home | News / Sport · Ünïcode — 12 «x»", &bump);
         assert_eq!(l.cues.separators, 3);
         assert_eq!(l.words, 6);
     }
 
     #[test]
     fn key_and_lower_match_their_definitions() {
+        let bump = Bump::new();
         let long = "word ".repeat(45);
         let medium = "Word, word ".repeat(18);
         for line in [
@@ -1576,7 +1589,7 @@ mod tests {
             long.trim(),
             medium.trim(),
         ] {
-            let l = Line::measure(0, line);
+            let l = Line::measure(0, line, &bump);
             if l.words <= 30 {
                 assert_eq!(l.key, lexicon::heading_key(line), "{line}");
             } else {
@@ -1605,6 +1618,7 @@ mod tests {
 
     #[test]
     fn chunked_and_character_passes_count_the_same() {
+        let bump = Bump::new();
         // Lines long enough for the 64-byte chunks, with words, separators, glue and markup
         // across chunk edges and non-ASCII characters between them.
         let lines = [
@@ -1615,9 +1629,9 @@ mod tests {
             "“Quoted” words — dashes — and an élan vital between ASCII runs of more than sixteen bytes each",
         ];
         for line in lines {
-            let l = Line::measure(0, line);
+            let l = Line::measure(0, line, &bump);
             // The character loop alone: the same line measured one character at a time.
-            let c = Line::measure_by_character(0, line);
+            let c = Line::measure_by_character(0, line, &bump);
             assert_eq!(
                 (l.chars, l.letters, l.upper, l.digits, l.symbols, l.words),
                 (c.chars, c.letters, c.upper, c.digits, c.symbols, c.words),
@@ -1634,12 +1648,13 @@ mod tests {
 
     #[test]
     fn context_marks_short_line_between_paragraphs() {
+        let bump = Bump::new();
         let long = "The council voted on Tuesday to rebuild the old harbour bridge after years.";
         let texts = [long, "A short heading", long];
         let lines: Vec<Line> = texts
             .iter()
             .enumerate()
-            .map(|(i, t)| Line::measure(i, t))
+            .map(|(i, t)| Line::measure(i, t, &bump))
             .collect();
         let ctx = context_features(&lines, &TitleWords::default(), None);
         let mut v = [0.0; N_FEATURES];

@@ -8,7 +8,7 @@
 
 use std::sync::LazyLock;
 
-use compact_str::CompactString;
+use bumpalo::Bump;
 
 /// Maps and sets of the word lists, hashed with foldhash (a fixed seed, so runs are
 /// reproducible): it reads a word 8 bytes at a step, where FNV-1a (`pith_core::fnv`) takes a
@@ -860,8 +860,8 @@ pub fn ascii_prefix(seg: &[u8]) -> usize {
 /// between other characters are lowercased in bulk; `str::to_lowercase` goes character by
 /// character after the first non-ASCII one (a curly quote early in most lines). It also differs
 /// in one place: a final Greek capital sigma becomes `σ` here, not `ς`.
-pub fn lowercase(text: &str) -> CompactString {
-    let mut out = CompactString::with_capacity(text.len() + 8);
+pub fn lowercase<'b>(text: &str, bump: &'b Bump) -> &'b str {
+    let mut out = bumpalo::collections::String::with_capacity_in(text.len() + 8, bump);
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -881,14 +881,14 @@ pub fn lowercase(text: &str) -> CompactString {
             None => out.extend(c.to_lowercase()),
         }
     }
-    out
+    out.into_bump_str()
 }
 
 /// A line's heading key with what one pass over it also gives: a 64-bit signature of its
 /// words (a bit per first byte and length, see [`word_bit`]) and the [`phrase_tags`] of the key.
 #[derive(Debug, Default)]
-pub struct KeyInfo {
-    pub key: CompactString,
+pub struct KeyInfo<'a> {
+    pub key: &'a str,
     pub word_bits: u64,
     pub phrase_tags: u8,
 }
@@ -904,19 +904,12 @@ pub fn word_bit(first: u8, len: usize) -> u64 {
 /// characters are decoded (letters are copied as they are, `lower` being lowercased already).
 /// Each word is checked against the phrase filter as it ends, so the phrases are looked up only
 /// where one may start (a separate scan of the key for them was a twentieth of the time).
-pub fn key_of_lower(lower: &str) -> KeyInfo {
+pub fn key_of_lower<'a>(lower: &'a str, bump: &'a Bump) -> KeyInfo<'a> {
     if let Some(info) = key_of_plain_words(lower) {
         return info;
     }
-    // Built in a stack buffer for short lines (the key is never longer than `lower`).
-    let mut small = [0u8; 64];
-    let mut big = Vec::new();
-    let key: &mut [u8] = if lower.len() <= small.len() {
-        &mut small
-    } else {
-        big.resize(lower.len(), 0);
-        &mut big
-    };
+    // Built in place in the arena (the key is never longer than `lower`).
+    let key: &'a mut [u8] = bump.alloc_slice_fill_copy(lower.len(), 0u8);
     let phrases = &*PHRASES;
     // Words that may begin a phrase; past the array, the whole key is scanned.
     let mut starts = [(0usize, 0usize); 16];
@@ -986,8 +979,9 @@ pub fn key_of_lower(lower: &str) -> KeyInfo {
     }
     end_word(key, word_start, n, &mut n_starts);
     // Only whole characters' UTF-8 and spaces were written.
-    let key = CompactString::from_utf8(&key[..n]).unwrap_or_default();
-    let phrase_tags = phrase_tags_from_starts(&key, &starts, n_starts);
+    let key: &'a [u8] = key;
+    let key = std::str::from_utf8(key.get(..n).unwrap_or_default()).unwrap_or_default();
+    let phrase_tags = phrase_tags_from_starts(key, &starts, n_starts);
     KeyInfo {
         key,
         word_bits,
@@ -1061,7 +1055,7 @@ pub fn for_each_key_word(key: &[u8], mut f: impl FnMut(usize, usize)) {
 /// half of the short lines of a dump: "home", "world news", "leave a reply"): the key is the
 /// line itself, so it is not built byte by byte; the words are found from space masks, eight
 /// bytes at a time. `None` for any other line.
-fn key_of_plain_words(lower: &str) -> Option<KeyInfo> {
+fn key_of_plain_words(lower: &str) -> Option<KeyInfo<'_>> {
     let bytes = lower.as_bytes();
     if bytes.first().is_none_or(|b| *b == b' ') || bytes.last().is_some_and(|b| *b == b' ') {
         return None;
@@ -1100,7 +1094,7 @@ fn key_of_plain_words(lower: &str) -> Option<KeyInfo> {
     for_each_key_word(bytes, &mut end_word);
     let phrase_tags = phrase_tags_from_starts(lower, &starts, n_starts);
     Some(KeyInfo {
-        key: CompactString::from(lower),
+        key: lower,
         word_bits,
         phrase_tags,
     })
@@ -1108,8 +1102,8 @@ fn key_of_plain_words(lower: &str) -> Option<KeyInfo> {
 
 /// [`heading_key`] of a line from its lowercased text (see [`key_of_lower`]).
 #[cfg(test)]
-pub fn heading_key_of_lower(lower: &str) -> CompactString {
-    key_of_lower(lower).key
+pub fn heading_key_of_lower(lower: &str) -> String {
+    key_of_lower(lower, &Bump::new()).key.to_string()
 }
 
 /// The furniture a short line opens, if it is a furniture heading. `key` is [`heading_key`]
@@ -1762,7 +1756,7 @@ mod tests {
             "Top ５ this week",
         ] {
             let lower = line.to_lowercase();
-            assert_eq!(lowercase(line), lower, "{line}");
+            assert_eq!(lowercase(line, &Bump::new()), lower, "{line}");
             assert_eq!(heading_key_of_lower(&lower), heading_key(line), "{line}");
         }
     }
@@ -1794,9 +1788,10 @@ mod tests {
             "",
         ] {
             let lower = line.to_lowercase();
-            let info = key_of_lower(&lower);
+            let bump = Bump::new();
+            let info = key_of_lower(&lower, &bump);
             assert_eq!(info.key, heading_key(line), "{line}");
-            assert_eq!(info.phrase_tags, phrase_tags(&info.key), "{line}");
+            assert_eq!(info.phrase_tags, phrase_tags(info.key), "{line}");
             let bits = info
                 .key
                 .split(' ')
@@ -1857,7 +1852,8 @@ mod tests {
             }
             let lower = line.to_lowercase();
             plain += usize::from(key_of_plain_words(&lower).is_some());
-            let info = key_of_lower(&lower);
+            let bump = Bump::new();
+            let info = key_of_lower(&lower, &bump);
             let key = heading_key(&line);
             assert_eq!(info.key, key, "{line:?}");
             assert_eq!(info.phrase_tags, phrase_tags(&key), "{line:?}");
