@@ -1214,10 +1214,7 @@ impl TitleWords {
     }
 
     fn contains(&self, w: &str) -> bool {
-        w.as_bytes()
-            .first()
-            .is_some_and(|b| self.filter.may_contain(*b, w.len()))
-            && self.words.contains(w)
+        self.filter.may_contain(w.as_bytes()) && self.words.contains(w)
     }
 
     fn len(&self) -> usize {

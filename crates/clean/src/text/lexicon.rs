@@ -17,34 +17,42 @@ pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedSt
 /// See [`FastMap`].
 pub type FastSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
 
-/// A filter of a word list by first byte and length: a word whose (first byte, length in bytes)
-/// pair no listed word has is not in the list. Most words of a line are turned away by one load
-/// and a bit test, before any hashing.
+/// A filter of a word list by first byte, last byte and length (a 4096-bit Bloom filter with
+/// one probe): a word whose triple no listed word has is not in the list. Most words of a line
+/// are turned away by one load and a bit test, before any hashing.
 #[derive(Clone)]
 pub struct WordFilter {
-    /// For each first byte, a bit per word length (lengths past 63 share bit 63).
-    bits: Box<[u64; 256]>,
+    bits: Box<[u64; 64]>,
 }
 
 impl Default for WordFilter {
     fn default() -> WordFilter {
         WordFilter {
-            bits: Box::new([0; 256]),
+            bits: Box::new([0; 64]),
         }
     }
 }
 
 impl WordFilter {
+    /// The bit of a word (none for the empty word).
+    fn bit(word: &[u8]) -> Option<(usize, u64)> {
+        let (first, last) = (word.first()?, word.last()?);
+        let h = (u32::from(*first) << 16 | u32::from(*last) << 8 | (word.len() as u32 & 0xff))
+            .wrapping_mul(0x9e37_79b1)
+            >> 20;
+        Some(((h >> 6) as usize, 1u64 << (h & 63)))
+    }
+
     /// Adds a word.
     pub fn insert(&mut self, word: &[u8]) {
-        if let Some(b) = word.first() {
-            self.bits[usize::from(*b)] |= 1u64 << word.len().min(63);
+        if let Some((k, bit)) = WordFilter::bit(word) {
+            self.bits[k] |= bit;
         }
     }
 
-    /// Whether a word of `len` bytes starting with byte `first` may be in the list.
-    pub fn may_contain(&self, first: u8, len: usize) -> bool {
-        self.bits[usize::from(first)] & (1u64 << len.min(63)) != 0
+    /// Whether `word` may be in the list.
+    pub fn may_contain(&self, word: &[u8]) -> bool {
+        WordFilter::bit(word).is_some_and(|(k, bit)| self.bits[k & 63] & bit != 0)
     }
 }
 
@@ -94,7 +102,7 @@ impl PhraseSet {
             while first_end < bytes.len() && bytes[first_end] != b' ' {
                 first_end += 1;
             }
-            if self.may_start(bytes[start], first_end - start) {
+            if self.may_start(bytes.get(start..first_end).unwrap_or_default()) {
                 found |= self.tags_from(key, start, first_end, want);
                 if found & want == want {
                     return found;
@@ -106,8 +114,8 @@ impl PhraseSet {
     }
 
     /// Whether a word of `len` bytes starting with byte `first` may start a phrase.
-    fn may_start(&self, first: u8, len: usize) -> bool {
-        self.first_filter.may_contain(first, len)
+    fn may_start(&self, word: &[u8]) -> bool {
+        self.first_filter.may_contain(word)
     }
 
     /// The tags of the phrases of `key` that start with its word `start..first_end`.
@@ -707,22 +715,48 @@ const HEADING_PREFIXES: &[(&str, Furniture)] = &[
 static HEADING_MAP: LazyLock<FastMap<&'static str, Furniture>> =
     LazyLock::new(|| HEADINGS.iter().copied().collect());
 
-/// The longest key of [`HEADING_MAP`]: longer keys are not looked up.
-static HEADING_MAX_LEN: LazyLock<usize> =
-    LazyLock::new(|| HEADINGS.iter().map(|(k, _)| k.len()).max().unwrap_or(0));
-
-/// Lists of strings by their first byte (a table index, where a map keyed by the first
-/// character hashed it).
-fn by_first_byte<T: Clone>(
-    items: impl Iterator<Item = (&'static str, T)>,
-) -> Vec<Vec<(&'static str, T)>> {
-    let mut table = vec![Vec::new(); 256];
-    for (p, t) in items {
-        if let Some(b) = p.as_bytes().first() {
-            table[usize::from(*b)].push((p, t));
-        }
+/// [`HEADING_MAP`]'s keys: other keys are not looked up.
+static HEADING_FILTER: LazyLock<WordFilter> = LazyLock::new(|| {
+    let mut f = WordFilter::default();
+    for (k, _) in HEADINGS {
+        f.insert(k.as_bytes());
     }
-    table
+    f
+});
+
+/// Line prefixes by their first byte (a table index, where a map keyed by the first character
+/// hashed it), each with its first 16 bytes as a [`prefix16`] pair: a line is compared with the
+/// prefixes of its first byte as one integer ([`head16`]), the rest of a longer prefix only
+/// where that matches (`starts_with` per prefix was a `memcmp` call, and mispredicted).
+pub struct PrefixTable<T> {
+    by_first: Vec<Vec<PrefixEntry<T>>>,
+}
+
+/// A prefix's [`prefix16`] pair, the prefix, and its value.
+type PrefixEntry<T> = ((u128, u128), &'static str, T);
+
+impl<T: Copy> PrefixTable<T> {
+    fn new(items: impl Iterator<Item = (&'static str, T)>) -> PrefixTable<T> {
+        let mut by_first = vec![Vec::new(); 256];
+        for (p, t) in items {
+            if let Some(b) = p.as_bytes().first() {
+                by_first[usize::from(*b)].push((prefix16(p), p, t));
+            }
+        }
+        PrefixTable { by_first }
+    }
+
+    /// The value of the first prefix (in list order) that `s` starts with.
+    pub fn find(&self, s: &str) -> Option<T> {
+        let ps = self.by_first.get(usize::from(*s.as_bytes().first()?))?;
+        if ps.is_empty() {
+            return None;
+        }
+        let head = head16(s);
+        ps.iter()
+            .find(|((v, m), p, _)| head & m == *v && s.starts_with(p))
+            .map(|(_, _, t)| *t)
+    }
 }
 
 /// The key a heading is matched on: lowercase letters only, single spaces. Numbers are dropped
@@ -919,7 +953,7 @@ pub fn key_of_lower<'a>(lower: &'a str, bump: &'a Bump) -> KeyInfo<'a> {
     let mut end_word = |key: &[u8], s: usize, e: usize, n_starts: &mut usize| {
         if e > s {
             word_bits |= word_bit(key[s], e - s);
-            if phrases.may_start(key[s], e - s) {
+            if phrases.may_start(&key[s..e]) {
                 if let Some(slot) = starts.get_mut(*n_starts) {
                     *slot = (s, e);
                 }
@@ -1084,7 +1118,7 @@ fn key_of_plain_words(lower: &str) -> Option<KeyInfo<'_>> {
     let mut word_bits = 0u64;
     let mut end_word = |s: usize, e: usize| {
         word_bits |= word_bit(bytes[s], e - s);
-        if phrases.may_start(bytes[s], e - s) {
+        if phrases.may_start(&bytes[s..e]) {
             if let Some(slot) = starts.get_mut(n_starts) {
                 *slot = (s, e);
             }
@@ -1112,23 +1146,15 @@ pub fn furniture_heading(key: &str, words: usize) -> Option<Furniture> {
     if key.is_empty() || words > 16 {
         return None;
     }
-    if words <= 9 && key.len() <= *HEADING_MAX_LEN {
+    if words <= 9 && HEADING_FILTER.may_contain(key.as_bytes()) {
         if let Some(f) = HEADING_MAP.get(key) {
             return Some(*f);
         }
     }
     // "Comments 12", "Related Articles:" followed by an arrow glyph and so on are handled by
     // the key; here prefixes, which need something after them ("More from <site>").
-    if let Some(ps) = key
-        .as_bytes()
-        .first()
-        .and_then(|b| HEADING_PREFIX_BY_FIRST.get(usize::from(*b)))
-    {
-        for (p, f) in ps {
-            if key.starts_with(p) {
-                return Some(*f);
-            }
-        }
+    if let Some(f) = HEADING_PREFIX_TABLE.find(key) {
+        return Some(f);
     }
     // "Top 10 this week", "top stories this week": `top` followed by a period word.
     if words <= 9
@@ -1419,10 +1445,7 @@ static UI_FILTER: LazyLock<WordFilter> = LazyLock::new(|| {
 
 /// Whether a line's heading key is a lone interface word ("Share", "Tweet", "Print").
 pub fn is_ui_word(key: &str) -> bool {
-    key.as_bytes()
-        .first()
-        .is_some_and(|b| UI_FILTER.may_contain(*b, key.len()))
-        && UI_SET.contains(key)
+    UI_FILTER.may_contain(key.as_bytes()) && UI_SET.contains(key)
 }
 
 /// Site-inserted callouts and reader prompts (line prefixes on the lowercased line).
@@ -1483,20 +1506,16 @@ pub const CALLOUT_PREFIXES: &[&str] = &[
     "читайте также:",
 ];
 
-static CALLOUT_BY_FIRST: LazyLock<Vec<Vec<(&'static str, ())>>> =
-    LazyLock::new(|| by_first_byte(CALLOUT_PREFIXES.iter().map(|p| (*p, ()))));
+static CALLOUT_TABLE: LazyLock<PrefixTable<()>> =
+    LazyLock::new(|| PrefixTable::new(CALLOUT_PREFIXES.iter().map(|p| (*p, ()))));
 
 /// Whether a lowercased line starts with a callout or prompt prefix.
 pub fn has_callout_prefix(lower: &str) -> bool {
-    lower
-        .as_bytes()
-        .first()
-        .and_then(|b| CALLOUT_BY_FIRST.get(usize::from(*b)))
-        .is_some_and(|ps| ps.iter().any(|(p, ())| lower.starts_with(p)))
+    CALLOUT_TABLE.find(lower).is_some()
 }
 
-static HEADING_PREFIX_BY_FIRST: LazyLock<Vec<Vec<(&'static str, Furniture)>>> =
-    LazyLock::new(|| by_first_byte(HEADING_PREFIXES.iter().copied()));
+static HEADING_PREFIX_TABLE: LazyLock<PrefixTable<Furniture>> =
+    LazyLock::new(|| PrefixTable::new(HEADING_PREFIXES.iter().copied()));
 
 static STOP_WORDS: LazyLock<FastSet<&'static [u8]>> = LazyLock::new(|| {
     const LISTS: &[&str] = &[
@@ -1864,6 +1883,43 @@ mod tests {
             assert_eq!(info.word_bits, bits, "{line:?}");
         }
         assert!(plain > 500, "{plain} plain lines");
+    }
+
+    #[test]
+    fn prefix_tables_find_the_first_listed_prefix() {
+        // Heading prefixes, some longer than the 16 bytes compared at once.
+        let table = &*HEADING_PREFIX_TABLE;
+        let pieces = [
+            "more ",
+            "from ",
+            "stories ",
+            "articles ",
+            "m",
+            "in ",
+            "the site",
+            "x",
+        ];
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..20_000 {
+            let mut key = String::new();
+            for _ in 0..(x % 5) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                key.push_str(pieces[(x % pieces.len() as u64) as usize]);
+            }
+            let want = HEADING_PREFIXES
+                .iter()
+                .find(|(p, _)| key.starts_with(p))
+                .map(|(_, f)| *f);
+            assert_eq!(table.find(&key), want, "{key:?}");
+        }
+        for (p, f) in HEADING_PREFIXES {
+            assert_eq!(table.find(&format!("{p}x")), Some(*f), "{p:?}");
+        }
+        for p in CALLOUT_PREFIXES {
+            assert!(has_callout_prefix(p), "{p:?}");
+        }
     }
 
     #[test]
