@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 
 use bumpalo::Bump;
 
-use super::lexicon::{self, FastSet};
+use super::lexicon::{self, gather, FastSet};
 
 /// One non-blank line of a dump and its measurements.
 #[derive(Debug, Clone, Copy)]
@@ -394,12 +394,6 @@ fn ascii_lower8(x: u64) -> u64 {
 fn ascii_alnum8(x: u64) -> u64 {
     let letters = lexicon::ascii_in_range8(x | (lexicon::ONES * 0x20), b'a', b'z');
     gather(letters | lexicon::ascii_in_range8(x, b'0', b'9'), 7)
-}
-
-/// Bit `bit` of each of the 8 bytes of `v`, gathered into an 8-bit mask (byte k -> bit k): the
-/// multiply moves byte k's bit to bit 56 + k, with no collisions (the usual "movemask" trick).
-fn gather(v: u64, bit: u32) -> u64 {
-    (((v >> bit) & 0x0101_0101_0101_0101).wrapping_mul(0x0102_0408_1020_4080)) >> 56
 }
 
 /// Chunks of at least this many ASCII bytes go through [`Scan::ascii_chunk`].
