@@ -368,22 +368,60 @@ static ASCII_CLASS: [u8; 128] = {
     t
 };
 
-// More ASCII classes for the chunked pass: the space character itself, the ASCII separators
-// of " | " and " / ", and the characters that may start leaked markup.
-const X_SPACE: u8 = 1;
-const X_SEP: u8 = 2;
-const X_MARKUP: u8 = 4;
+// The classes the chunked pass reads, one bit each, so that a byte's classes are one table
+// entry: word character, upper and lower case letter, ASCII digit, white space, the space
+// character itself, the ASCII separators of " | " and " / ", and the characters that may start
+// leaked markup.
+const C_WORD: u32 = 0;
+const C_UPPER: u32 = 1;
+const C_LOWER: u32 = 2;
+const C_DIGIT: u32 = 3;
+const C_SPACE: u32 = 4;
+const C_SPACE_CHAR: u32 = 5;
+const C_SEP: u32 = 6;
+const C_MARKUP: u32 = 7;
 
-static ASCII_EXTRA: [u8; 128] = {
+/// Bit `to` if `classes` has `class`.
+const fn class_bit(classes: u8, class: u8, to: u32) -> u8 {
+    if classes & class != 0 {
+        1 << to
+    } else {
+        0
+    }
+}
+
+static ASCII_CHUNK_CLASS: [u8; 128] = {
     let mut t = [0u8; 128];
-    t[b' ' as usize] = X_SPACE;
-    t[b'|' as usize] = X_SEP;
-    t[b'/' as usize] = X_SEP;
-    t[b'"' as usize] = X_MARKUP;
-    t[b'<' as usize] = X_MARKUP;
-    t[b'{' as usize] = X_MARKUP;
+    let mut b = 0;
+    while b < 128 {
+        let c = ascii_class(b as u8);
+        t[b] = class_bit(c, WORD, C_WORD)
+            | class_bit(c, UPPER, C_UPPER)
+            | class_bit(c, LOWER, C_LOWER)
+            | class_bit(c, ASCII_DIGIT, C_DIGIT)
+            | class_bit(c, SPACE, C_SPACE);
+        b += 1;
+    }
+    t[b' ' as usize] |= 1 << C_SPACE_CHAR;
+    t[b'|' as usize] |= 1 << C_SEP;
+    t[b'/' as usize] |= 1 << C_SEP;
+    t[b'"' as usize] |= 1 << C_MARKUP;
+    t[b'<' as usize] |= 1 << C_MARKUP;
+    t[b'{' as usize] |= 1 << C_MARKUP;
     t
 };
+
+/// The 8x8 bit matrix of eight bytes transposed (bit `8r + c` to bit `8c + r`): byte `c` of the
+/// result holds bit `c` of each of the eight bytes, so one call gathers all eight class masks of
+/// a group of bytes (Warren, "Hacker's Delight", 7-3).
+fn transpose8(mut x: u64) -> u64 {
+    let t = (x ^ (x >> 7)) & 0x00aa_00aa_00aa_00aa;
+    x ^= t ^ (t << 7);
+    let t = (x ^ (x >> 14)) & 0x0000_cccc_0000_cccc;
+    x ^= t ^ (t << 14);
+    let t = (x ^ (x >> 28)) & 0x0000_0000_f0f0_f0f0;
+    x ^ t ^ (t << 28)
+}
 
 /// Eight ASCII bytes lowercased at once: 0x20 is added to the bytes in 'A'..='Z'.
 fn ascii_lower8(x: u64) -> u64 {
@@ -421,23 +459,21 @@ impl Scan {
                 break;
             }
             let mut class = [0u8; 8];
-            let mut extra = [0u8; 8];
             for k in 0..8 {
-                let x = usize::from(group[k] & 0x7f);
-                class[k] = ASCII_CLASS[x];
-                extra[k] = ASCII_EXTRA[x];
+                class[k] = ASCII_CHUNK_CLASS[usize::from(group[k] & 0x7f)];
             }
-            let v = u64::from_le_bytes(class);
-            let e = u64::from_le_bytes(extra);
+            // Byte c of `masks`: which of the eight bytes have class bit c.
+            let masks = transpose8(u64::from_le_bytes(class));
             let shift = 8 * g as u32;
-            w |= gather(v, WORD.trailing_zeros()) << shift;
-            u |= gather(v, UPPER.trailing_zeros()) << shift;
-            l |= gather(v, LOWER.trailing_zeros()) << shift;
-            d |= gather(v, ASCII_DIGIT.trailing_zeros()) << shift;
-            space |= gather(v, SPACE.trailing_zeros()) << shift;
-            sp_mask |= gather(e, X_SPACE.trailing_zeros()) << shift;
-            sep_mask |= gather(e, X_SEP.trailing_zeros()) << shift;
-            markup |= e & 0x0404_0404_0404_0404;
+            let mask = |c: u32| ((masks >> (8 * c)) & 0xff) << shift;
+            w |= mask(C_WORD);
+            u |= mask(C_UPPER);
+            l |= mask(C_LOWER);
+            d |= mask(C_DIGIT);
+            space |= mask(C_SPACE);
+            sp_mask |= mask(C_SPACE_CHAR);
+            sep_mask |= mask(C_SEP);
+            markup |= mask(C_MARKUP);
         }
         let valid = if m == 64 { u64::MAX } else { (1u64 << m) - 1 };
         self.chars += m;
@@ -1512,6 +1548,20 @@ mod tests {
                 t.contains("stor") || t.contains("play"),
                 "{t:?}"
             );
+        }
+    }
+
+    #[test]
+    fn transposed_bytes_are_the_gathered_bit_masks() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..10_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let t = transpose8(x);
+            for bit in 0..8 {
+                assert_eq!((t >> (8 * bit)) & 0xff, gather(x, bit), "{x:#x} bit {bit}");
+            }
         }
     }
 
