@@ -2012,6 +2012,46 @@ mod tests {
     }
 
     #[test]
+    fn lowercase_agrees_with_the_standard_library_on_mixed_lines() {
+        // Pieces that lowercase to themselves, to other characters of the same length, and to
+        // longer or shorter ones.
+        let pieces = [
+            "The",
+            "cat",
+            "’s",
+            "“quoted”",
+            "—",
+            "é",
+            "É",
+            "Straße",
+            "ПРИВЕТ",
+            "мир",
+            "東京",
+            "İ",
+            "K",
+            " ",
+            "12",
+            "ÀÞ",
+            "ß",
+        ];
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..5000 {
+            let mut line = String::new();
+            for _ in 0..1 + x % 12 {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                line.push_str(pieces[(x % pieces.len() as u64) as usize]);
+            }
+            assert_eq!(
+                lowercase(&line, &Bump::new()),
+                line.to_lowercase(),
+                "{line:?}"
+            );
+        }
+    }
+
+    #[test]
     fn head16_is_the_first_sixteen_bytes_zero_padded() {
         let text = "abcdefghijklmnopqrstuvwxyzé0123456789";
         for start in 0..4 {
