@@ -967,7 +967,6 @@ pub fn key_of_lower<'a>(lower: &'a str, bump: &'a Bump) -> KeyInfo<'a> {
     // Built in place in the arena (the key is never longer than `lower`).
     let key: &'a mut [u8] = bump.alloc_slice_fill_copy(lower.len(), 0u8);
     let mut words = KeyWords::new();
-    let mut word_start = 0usize;
     let mut n = 0;
     let mut pending_space = false;
     let bytes = lower.as_bytes();
@@ -998,10 +997,7 @@ pub fn key_of_lower<'a>(lower: &'a str, bump: &'a Bump) -> KeyInfo<'a> {
             c.len_utf8()
         };
         if pending_space && n > 0 {
-            words.end(key, word_start, n);
-            key[n] = b' ';
-            n += 1;
-            word_start = n;
+            n = words.space(key, n);
         }
         pending_space = false;
         if letter == 1 {
@@ -1018,7 +1014,7 @@ pub fn key_of_lower<'a>(lower: &'a str, bump: &'a Bump) -> KeyInfo<'a> {
             i += letter;
         }
     }
-    words.end(key, word_start, n);
+    words.end(key, words.start, n);
     // Only whole characters' UTF-8 and spaces were written.
     let key: &'a [u8] = key;
     words.finish(std::str::from_utf8(key.get(..n).unwrap_or_default()).unwrap_or_default())
@@ -1029,6 +1025,8 @@ pub fn key_of_lower<'a>(lower: &'a str, bump: &'a Bump) -> KeyInfo<'a> {
 /// may start (a separate scan of the key for them was a twentieth of the time).
 struct KeyWords {
     phrases: &'static PhraseSet,
+    /// Where the word being built starts.
+    start: usize,
     word_bits: u64,
     /// Words that may begin a phrase; past the array, the whole key is scanned.
     starts: [(usize, usize); 16],
@@ -1039,6 +1037,7 @@ impl KeyWords {
     fn new() -> KeyWords {
         KeyWords {
             phrases: &PHRASES,
+            start: 0,
             word_bits: 0,
             starts: [(0, 0); 16],
             n_starts: 0,
@@ -1058,6 +1057,14 @@ impl KeyWords {
             }
             self.n_starts += 1;
         }
+    }
+
+    /// Ends the word being built at `n` and writes a space there; returns the key's new length.
+    fn space(&mut self, key: &mut [u8], n: usize) -> usize {
+        self.end(key, self.start, n);
+        key[n] = b' ';
+        self.start = n + 1;
+        n + 1
     }
 
     /// The key with its signature and phrase tags.
@@ -1189,7 +1196,6 @@ fn key_of_ascii<'a>(lower: &'a str, bump: &'a Bump) -> KeyInfo<'a> {
     let key: &'a mut [u8] = bump.alloc_slice_fill_copy(bytes.len() + 8, 0u8);
     let mut words = KeyWords::new();
     let mut n = 0;
-    let mut word_start = 0;
     // A separator since the last letter.
     let mut pending = false;
     for block in bytes.chunks(64) {
@@ -1219,10 +1225,7 @@ fn key_of_ascii<'a>(lower: &'a str, bump: &'a Bump) -> KeyInfo<'a> {
                 pending = true;
             }
             if pending && n > 0 {
-                words.end(key, word_start, n);
-                key[n] = b' ';
-                n += 1;
-                word_start = n;
+                n = words.space(key, n);
             }
             pending = false;
             let mut k = s;
@@ -1239,7 +1242,7 @@ fn key_of_ascii<'a>(lower: &'a str, bump: &'a Bump) -> KeyInfo<'a> {
             pending = true;
         }
     }
-    words.end(key, word_start, n);
+    words.end(key, words.start, n);
     // Only ASCII letters and spaces were written.
     let key: &'a [u8] = key;
     words.finish(std::str::from_utf8(key.get(..n).unwrap_or_default()).unwrap_or_default())
