@@ -1428,19 +1428,17 @@ pub fn stage2_vectors(lines: &[Line<'_>], p1: &[f32]) -> Vec<[f32; N_STAGE2]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::lexicon::TestLines;
 
     #[test]
     fn ascii_word_tokens_equal_the_character_split() {
-        let alphabet = b"ab Z09_-.'| \t@[`{/:";
-        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let alphabet = [
+            "a", "b", " ", "Z", "0", "9", "_", "-", ".", "'", "|", " ", "\t", "@", "[", "`", "{",
+            "/", ":",
+        ];
+        let mut rng = TestLines(0x9e37_79b9_7f4a_7c15);
         for round in 0..5000 {
-            let mut t = String::new();
-            for _ in 0..(round % 200) {
-                x = x
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                t.push(char::from(alphabet[(x >> 33) as usize % alphabet.len()]));
-            }
+            let t = rng.line(&alphabet, &[], round % 200);
             let mut got = [""; 32];
             let n = word_tokens(&t, &mut got);
             let want: Vec<&str> = t
@@ -1479,21 +1477,10 @@ mod tests {
             "©",
         ];
         let gaps = [" ", "  ", ", ", "-", "_", "/", "\t"];
-        let mut x = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: usize| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x % n as u64) as usize
-        };
+        let mut rng = TestLines(0x2545_f491_4f6c_dd1d);
         for _ in 0..5000 {
-            let mut line = String::new();
-            for k in 0..1 + next(10) {
-                if k > 0 {
-                    line.push_str(gaps[next(gaps.len())]);
-                }
-                line.push_str(pieces[next(pieces.len())]);
-            }
+            let count = 1 + rng.below(10);
+            let line = rng.line(&pieces, &gaps, count);
             let lower = lexicon::lowercase(&line, &bump);
             let bits = lexicon::key_of_lower(lower, &bump).word_bits;
             let mut toks = [""; 32];
@@ -1526,15 +1513,9 @@ mod tests {
             "a",
             "é",
         ];
-        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rng = TestLines(0x9e37_79b9_7f4a_7c15);
         for round in 0..20_000 {
-            let mut t = String::new();
-            for _ in 0..round % 12 {
-                x = x
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                t.push_str(alphabet[(x >> 33) as usize % alphabet.len()]);
-            }
+            let t = rng.line(&alphabet, &[], round % 12);
             let head = lexicon::head16(&t);
             for (p, v) in prefixes.iter().zip(&packed) {
                 assert_eq!(
@@ -1553,11 +1534,9 @@ mod tests {
 
     #[test]
     fn transposed_bytes_are_the_gathered_bit_masks() {
-        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rng = TestLines(0x9e37_79b9_7f4a_7c15);
         for _ in 0..10_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            let x = rng.bits();
             let t = transpose8(x);
             for bit in 0..8 {
                 assert_eq!((t >> (8 * bit)) & 0xff, gather(x, bit), "{x:#x} bit {bit}");

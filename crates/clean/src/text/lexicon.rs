@@ -1808,6 +1808,40 @@ pub fn is_stop_word(lower_word: &str) -> bool {
     is_stop_word_in(lower_word.as_bytes(), lower_word.len())
 }
 
+/// A deterministic generator of random test lines (xorshift64, Marsaglia 2003), shared by the
+/// randomized tests of this module and of `features`.
+#[cfg(test)]
+pub(crate) struct TestLines(pub u64);
+
+#[cfg(test)]
+impl TestLines {
+    /// The next 64 random bits.
+    pub fn bits(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// A number below `n` (at least 1).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.bits() % n as u64) as usize
+    }
+
+    /// `count` pieces drawn from `pieces`, each after the first preceded by one drawn from
+    /// `gaps` (none when `gaps` is empty).
+    pub fn line(&mut self, pieces: &[&str], gaps: &[&str], count: usize) -> String {
+        let mut line = String::new();
+        for k in 0..count {
+            if k > 0 && !gaps.is_empty() {
+                line.push_str(gaps[self.below(gaps.len())]);
+            }
+            line.push_str(pieces[self.below(pieces.len())]);
+        }
+        line
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1967,24 +2001,16 @@ mod tests {
             "",
         ];
         let gaps = [" ", " ", " ", "  ", ", ", "-"];
-        let mut x = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |n: usize| {
-            x = x
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (x >> 33) as usize % n
-        };
+        let mut rng = TestLines(0x9e37_79b9_7f4a_7c15);
         let mut plain = 0;
         for round in 0..5000 {
-            let mut line = String::new();
             // Short lines, and lines past the 64 bytes the ASCII path reads at once.
-            let pieces_in_line = 1 + if round % 2 == 0 { next(12) } else { next(60) };
-            for k in 0..pieces_in_line {
-                if k > 0 {
-                    line.push_str(gaps[next(gaps.len())]);
-                }
-                line.push_str(pieces[next(pieces.len())]);
-            }
+            let count = 1 + if round % 2 == 0 {
+                rng.below(12)
+            } else {
+                rng.below(60)
+            };
+            let line = rng.line(&pieces, &gaps, count);
             let lower = line.to_lowercase();
             plain += usize::from(key_of_plain_words(&lower).is_some());
             let bump = Bump::new();
@@ -2024,15 +2050,10 @@ mod tests {
             "ÀÞ",
             "ß",
         ];
-        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut rng = TestLines(0x2545_f491_4f6c_dd1d);
         for _ in 0..5000 {
-            let mut line = String::new();
-            for _ in 0..1 + x % 12 {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                line.push_str(pieces[(x % pieces.len() as u64) as usize]);
-            }
+            let count = 1 + rng.below(12);
+            let line = rng.line(&pieces, &[], count);
             assert_eq!(
                 lowercase(&line, &Bump::new()),
                 line.to_lowercase(),
@@ -2072,15 +2093,10 @@ mod tests {
             "the site",
             "x",
         ];
-        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut rng = TestLines(0x2545_f491_4f6c_dd1d);
         for _ in 0..20_000 {
-            let mut key = String::new();
-            for _ in 0..(x % 5) {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                key.push_str(pieces[(x % pieces.len() as u64) as usize]);
-            }
+            let count = rng.below(5);
+            let key = rng.line(&pieces, &[], count);
             let want = HEADING_PREFIXES
                 .iter()
                 .find(|(p, _)| key.starts_with(p))
