@@ -434,6 +434,15 @@ fn ascii_alnum8(x: u64) -> u64 {
     gather(letters | lexicon::ascii_in_range8(x, b'0', b'9'), 7)
 }
 
+/// Copies `src` (its first 64 bytes) to the start of `dst` in eight-byte words
+/// ([`lexicon::load8`]), the bytes of the last word past `src` zero: no `memcpy` call of a
+/// varying length per chunk.
+fn copy_padded(dst: &mut [u8; 64 + STOP_WORD_BYTES], src: &[u8]) {
+    for (d, s) in dst.chunks_exact_mut(8).zip(src.chunks(8)).take(8) {
+        d.copy_from_slice(&lexicon::load8(s).to_le_bytes());
+    }
+}
+
 /// Chunks of at least this many ASCII bytes go through [`Scan::ascii_chunk`].
 const MIN_CHUNK: usize = 16;
 
@@ -450,7 +459,7 @@ impl Scan {
         let m = seg.len().min(64);
         // The chunk, padded so that a word's first STOP_WORD_BYTES bytes can always be read.
         let mut padded = [0u8; 64 + STOP_WORD_BYTES];
-        padded[..m].copy_from_slice(&seg[..m]);
+        copy_padded(&mut padded, &seg[..m]);
         let (mut w, mut u, mut l, mut d, mut sp_mask, mut sep_mask, mut space) =
             (0u64, 0u64, 0u64, 0u64, 0u64, 0u64, 0u64);
         let mut markup = 0u64;
@@ -858,9 +867,7 @@ fn word_tokens<'s>(lower: &'s str, out: &mut [&'s str; 32]) -> usize {
             let base = 64 * k;
             let mut mask = 0u64;
             for (g, chunk) in block.chunks(8).enumerate() {
-                let mut x = [0u8; 8];
-                x[..chunk.len()].copy_from_slice(chunk);
-                mask |= ascii_alnum8(u64::from_le_bytes(x)) << (8 * g);
+                mask |= ascii_alnum8(lexicon::load8(chunk)) << (8 * g);
             }
             let mut rest = mask;
             if let Some(s) = open.take() {

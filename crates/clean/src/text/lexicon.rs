@@ -794,7 +794,11 @@ pub fn heading_key(line: &str) -> String {
 /// ([`starts_with_any`]) are a few compares, where `starts_with` calls compare lengths and bytes
 /// with branches the processor mispredicts.
 pub fn head16(s: &str) -> u128 {
-    let b = s.as_bytes();
+    head16_bytes(s.as_bytes())
+}
+
+/// [`head16`] of bytes.
+pub fn head16_bytes(b: &[u8]) -> u128 {
     let n = b.len();
     // Fixed-size loads, two overlapping ones for a short string (the bytes they share are the
     // same), shifted into place: no loop and no `memcpy` call.
@@ -1115,6 +1119,18 @@ pub fn gather(v: u64, bit: u32) -> u64 {
     (((v >> bit) & ONES).wrapping_mul(0x0102_0408_1020_4080)) >> 56
 }
 
+/// The first eight bytes of `bytes` as a little-endian integer, zero-padded ([`head16_bytes`]).
+/// A copy of a slice of varying length into an array is a `memcpy` call, with mispredicted
+/// branches in it.
+pub fn load8(bytes: &[u8]) -> u64 {
+    head16_bytes(bytes) as u64
+}
+
+/// The low `n` bytes of a word set (all of them from 8 on).
+fn low_bytes(n: usize) -> u64 {
+    bits_below(8 * n)
+}
+
 /// The bits below `k` (all of them from 64 on).
 fn bits_below(k: usize) -> u64 {
     if k >= 64 {
@@ -1141,9 +1157,7 @@ pub fn for_each_key_word(key: &[u8], mut f: impl FnMut(usize, usize)) {
     let mut start = 0;
     for (g, chunk) in key.chunks(8).enumerate() {
         // A short last group is padded with zero bytes, which are not spaces.
-        let mut b = [0u8; 8];
-        b[..chunk.len()].copy_from_slice(chunk);
-        let mut m = spaces8(u64::from_le_bytes(b));
+        let mut m = spaces8(load8(chunk));
         while m != 0 {
             let p = g * 8 + (m.trailing_zeros() / 8) as usize;
             f(start, p);
@@ -1166,9 +1180,7 @@ fn key_of_plain_words(lower: &str) -> Option<KeyInfo<'_>> {
     let mut space_before = false;
     for chunk in bytes.chunks(8) {
         // A short last group is padded with letters.
-        let mut b = [b'a'; 8];
-        b[..chunk.len()].copy_from_slice(chunk);
-        let x = u64::from_le_bytes(b);
+        let x = load8(chunk) | ((ONES * u64::from(b'a')) & !low_bytes(chunk.len()));
         if x & HIGH != 0 {
             return None;
         }
@@ -1200,7 +1212,9 @@ fn key_of_ascii<'a>(lower: &'a str, bump: &'a Bump) -> KeyInfo<'a> {
     let mut pending = false;
     for block in bytes.chunks(64) {
         let mut pad = [0u8; 64 + 8];
-        pad[..block.len()].copy_from_slice(block);
+        for (dst, src) in pad.chunks_exact_mut(8).zip(block.chunks(8)) {
+            dst.copy_from_slice(&load8(src).to_le_bytes());
+        }
         let (mut letters, mut separators) = (0u64, 0u64);
         for (g, group) in pad[..64].chunks_exact(8).enumerate() {
             if g * 8 >= block.len() {
@@ -2063,7 +2077,7 @@ mod tests {
     }
 
     #[test]
-    fn head16_is_the_first_sixteen_bytes_zero_padded() {
+    fn head16_and_load8_are_the_first_bytes_zero_padded() {
         let text = "abcdefghijklmnopqrstuvwxyzé0123456789";
         for start in 0..4 {
             for end in start..text.len() {
@@ -2075,6 +2089,9 @@ mod tests {
                     want[k] = b;
                 }
                 assert_eq!(head16(s), u128::from_le_bytes(want), "{s:?}");
+                let mut first8 = [0u8; 8];
+                first8.copy_from_slice(&want[..8]);
+                assert_eq!(load8(s.as_bytes()), u64::from_le_bytes(first8), "{s:?}");
             }
         }
     }
