@@ -1216,12 +1216,12 @@ pub fn context_features(
         .collect()
 }
 
-/// The lowercased words of the title, with a first-byte/length filter so that most words of
-/// other lines are rejected without hashing.
+/// The lowercased words of the title, with a filter ([`lexicon::WordFilter`]) so that most words
+/// of other lines are rejected without hashing.
 #[derive(Default)]
 pub struct TitleWords {
     words: FastSet<String>,
-    /// For each first byte, a bit per word length (in bytes, below 64).
+    /// The words by first byte, last byte and length.
     filter: lexicon::WordFilter,
     /// [`lexicon::word_bit`]s of the words.
     bits: u64,

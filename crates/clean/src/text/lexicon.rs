@@ -1561,8 +1561,8 @@ pub const UI_WORDS: &[&str] = &[
 static UI_SET: LazyLock<FastSet<&'static str>> =
     LazyLock::new(|| UI_WORDS.iter().copied().collect());
 
-/// [`UI_WORDS`] by first byte and length: other keys are not looked up (a hash lookup per line
-/// was mispredicted in its probing).
+/// [`UI_WORDS`] by first byte, last byte and length ([`WordFilter`]): other keys are not looked
+/// up (a hash lookup per line was mispredicted in its probing).
 static UI_FILTER: LazyLock<WordFilter> = LazyLock::new(|| {
     let mut f = WordFilter::default();
     for w in UI_WORDS {
