@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 
 use bumpalo::Bump;
 
-use super::lexicon::{self, gather, FastSet};
+use super::lexicon::{self, FastSet};
 
 /// One non-blank line of a dump and its measurements.
 #[derive(Debug, Clone, Copy)]
@@ -430,8 +430,7 @@ fn ascii_lower8(x: u64) -> u64 {
 
 /// Which of eight ASCII bytes are letters or digits, as an 8-bit mask (byte k -> bit k).
 fn ascii_alnum8(x: u64) -> u64 {
-    let letters = lexicon::ascii_in_range8(x | (lexicon::ONES * 0x20), b'a', b'z');
-    gather(letters | lexicon::ascii_in_range8(x, b'0', b'9'), 7)
+    lexicon::ascii_letters8(x) | lexicon::ascii_digits8(x)
 }
 
 /// Copies `src` (its first 64 bytes) to the start of `dst` in eight-byte words
@@ -913,7 +912,8 @@ fn word_tokens<'s>(lower: &'s str, out: &mut [&'s str; 32]) -> usize {
 }
 
 /// The cue flags of a line from its text, lowercased text and heading key (with its word
-/// signature and phrase tags); `has_digit`: it holds an ASCII digit. The separator count is the caller's (it comes from the measuring pass).
+/// signature and phrase tags); `has_digit`: it holds an ASCII digit. The separator count is the
+/// caller's (it comes from the measuring pass).
 fn cues(
     text: &str,
     lower: &str,
@@ -1086,14 +1086,16 @@ const BYLINE_PREFIXES: [(u128, u128); 5] = [
 ];
 
 /// The [`lexicon::word_bit`]s of a list of words.
-fn word_bits_of(list: &[&str]) -> u64 {
-    list.iter()
+fn word_bits_of<'w>(words: impl IntoIterator<Item = &'w str>) -> u64 {
+    words
+        .into_iter()
         .filter_map(|w| w.as_bytes().first().map(|b| lexicon::word_bit(*b, w.len())))
         .fold(0, |a, b| a | b)
 }
 
-static AGO_BITS: LazyLock<u64> = LazyLock::new(|| word_bits_of(AGO_WORDS));
-static BYLINE_FIRST_BITS: LazyLock<u64> = LazyLock::new(|| word_bits_of(BYLINE_FIRST_WORDS));
+static AGO_BITS: LazyLock<u64> = LazyLock::new(|| word_bits_of(AGO_WORDS.iter().copied()));
+static BYLINE_FIRST_BITS: LazyLock<u64> =
+    LazyLock::new(|| word_bits_of(BYLINE_FIRST_WORDS.iter().copied()));
 
 /// Names of the model's features, in vector order (the weights file uses these names).
 pub const FEATURE_NAMES: &[&str] = &[
@@ -1235,14 +1237,8 @@ impl TitleWords {
             .filter(|w| !w.is_empty())
             .map(str::to_string)
             .collect();
-        let mut filter = lexicon::WordFilter::default();
-        let mut bits = 0u64;
-        for w in &words {
-            filter.insert(w.as_bytes());
-            if let Some(b) = w.as_bytes().first() {
-                bits |= lexicon::word_bit(*b, w.len());
-            }
-        }
+        let filter = lexicon::WordFilter::of(words.iter().map(String::as_str));
+        let bits = word_bits_of(words.iter().map(String::as_str));
         TitleWords {
             words,
             filter,
@@ -1572,7 +1568,11 @@ mod tests {
             let x = rng.bits();
             let t = transpose8(x);
             for bit in 0..8 {
-                assert_eq!((t >> (8 * bit)) & 0xff, gather(x, bit), "{x:#x} bit {bit}");
+                assert_eq!(
+                    (t >> (8 * bit)) & 0xff,
+                    lexicon::gather(x, bit),
+                    "{x:#x} bit {bit}"
+                );
             }
         }
     }

@@ -43,6 +43,15 @@ impl WordFilter {
         Some(((h >> 6) as usize, 1u64 << (h & 63)))
     }
 
+    /// The filter of a list of words.
+    pub fn of<'w>(words: impl IntoIterator<Item = &'w str>) -> WordFilter {
+        let mut f = WordFilter::default();
+        for w in words {
+            f.insert(w.as_bytes());
+        }
+        f
+    }
+
     /// Adds a word.
     pub fn insert(&mut self, word: &[u8]) {
         if let Some((k, bit)) = WordFilter::bit(word) {
@@ -113,7 +122,7 @@ impl PhraseSet {
         found
     }
 
-    /// Whether a word of `len` bytes starting with byte `first` may start a phrase.
+    /// Whether `word` may start a phrase.
     fn may_start(&self, word: &[u8]) -> bool {
         self.first_filter.may_contain(word)
     }
@@ -716,13 +725,8 @@ static HEADING_MAP: LazyLock<FastMap<&'static str, Furniture>> =
     LazyLock::new(|| HEADINGS.iter().copied().collect());
 
 /// [`HEADING_MAP`]'s keys: other keys are not looked up.
-static HEADING_FILTER: LazyLock<WordFilter> = LazyLock::new(|| {
-    let mut f = WordFilter::default();
-    for (k, _) in HEADINGS {
-        f.insert(k.as_bytes());
-    }
-    f
-});
+static HEADING_FILTER: LazyLock<WordFilter> =
+    LazyLock::new(|| WordFilter::of(HEADINGS.iter().map(|(k, _)| *k)));
 
 /// Line prefixes by their first byte (a table index, where a map keyed by the first character
 /// hashed it), each with its first 16 bytes as a [`prefix16`] pair: a line is compared with the
@@ -957,10 +961,10 @@ pub fn word_bit(first: u8, len: usize) -> u64 {
 }
 
 /// [`heading_key`] of a line from its lowercased text `lower`, with its word signature and
-/// phrase tags. A byte loop: ASCII bytes through a class test, letters in runs; other
-/// characters are decoded (letters are copied as they are, `lower` being lowercased already).
-/// Each word is checked against the phrase filter as it ends, so the phrases are looked up only
-/// where one may start (a separate scan of the key for them was a twentieth of the time).
+/// phrase tags ([`KeyWords`]). A line of plain words is its own key ([`key_of_plain_words`]),
+/// an ASCII line is read in bit masks ([`key_of_ascii`]); any other line goes through a byte
+/// loop: ASCII bytes through a class test, letters in runs, other characters decoded (letters
+/// are copied as they are, `lower` being lowercased already).
 pub fn key_of_lower<'a>(lower: &'a str, bump: &'a Bump) -> KeyInfo<'a> {
     if let Some(info) = key_of_plain_words(lower) {
         return info;
@@ -1113,6 +1117,16 @@ pub fn ascii_in_range8(x: u64, lo: u8, hi: u8) -> u64 {
     ge_lo & !gt_hi & HIGH
 }
 
+/// Which of eight ASCII bytes are letters, as an 8-bit mask (byte k -> bit k).
+pub fn ascii_letters8(x: u64) -> u64 {
+    gather(ascii_in_range8(x | (ONES * 0x20), b'a', b'z'), 7)
+}
+
+/// Which of eight ASCII bytes are digits, as an 8-bit mask (byte k -> bit k).
+pub fn ascii_digits8(x: u64) -> u64 {
+    gather(ascii_in_range8(x, b'0', b'9'), 7)
+}
+
 /// Bit `bit` of each of the 8 bytes of `v`, gathered into an 8-bit mask (byte k -> bit k): the
 /// multiply moves byte k's bit to bit 56 + k, with no collisions (the usual "movemask" trick).
 pub fn gather(v: u64, bit: u32) -> u64 {
@@ -1212,19 +1226,11 @@ fn key_of_ascii<'a>(lower: &'a str, bump: &'a Bump) -> KeyInfo<'a> {
     let mut pending = false;
     for block in bytes.chunks(64) {
         let mut pad = [0u8; 64 + 8];
-        for (dst, src) in pad.chunks_exact_mut(8).zip(block.chunks(8)) {
-            dst.copy_from_slice(&load8(src).to_le_bytes());
-        }
         let (mut letters, mut separators) = (0u64, 0u64);
-        for (g, group) in pad[..64].chunks_exact(8).enumerate() {
-            if g * 8 >= block.len() {
-                break;
-            }
-            let mut b = [0u8; 8];
-            b.copy_from_slice(group);
-            let x = u64::from_le_bytes(b);
-            let l = gather(ascii_in_range8(x | (ONES * 0x20), b'a', b'z'), 7);
-            let d = gather(ascii_in_range8(x, b'0', b'9'), 7);
+        for (g, (dst, src)) in pad.chunks_exact_mut(8).zip(block.chunks(8)).enumerate() {
+            let x = load8(src);
+            dst.copy_from_slice(&x.to_le_bytes());
+            let (l, d) = (ascii_letters8(x), ascii_digits8(x));
             letters |= l << (8 * g);
             separators |= (!(l | d) & 0xff) << (8 * g);
         }
@@ -1563,13 +1569,7 @@ static UI_SET: LazyLock<FastSet<&'static str>> =
 
 /// [`UI_WORDS`] by first byte, last byte and length ([`WordFilter`]): other keys are not looked
 /// up (a hash lookup per line was mispredicted in its probing).
-static UI_FILTER: LazyLock<WordFilter> = LazyLock::new(|| {
-    let mut f = WordFilter::default();
-    for w in UI_WORDS {
-        f.insert(w.as_bytes());
-    }
-    f
-});
+static UI_FILTER: LazyLock<WordFilter> = LazyLock::new(|| WordFilter::of(UI_WORDS.iter().copied()));
 
 /// Whether a line's heading key is a lone interface word ("Share", "Tweet", "Print").
 pub fn is_ui_word(key: &str) -> bool {
